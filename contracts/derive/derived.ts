@@ -1,0 +1,29 @@
+/** A derived value and the one-line reason for it, quoted by reports and errors. */
+export interface Derived<T> {
+  readonly value: T;
+  readonly reason: string;
+}
+
+/** 1234567 → "1,234,567". */
+export function num(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** A duration in ms → "7 days", "12 hours", "90 minutes". */
+export function duration(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  for (const [size, unit] of units) {
+    if (ms >= size && ms % size === 0) {
+      const n = ms / size;
+      return `${num(n)} ${unit}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return `${num(ms)} ms`;
+}
+
+/** Bytes → "1 MiB", "64 KiB", "812 B". */
+export function bytes(n: number): string {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${num(n / (1 << 20))} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${num(n / 1024)} KiB`;
+  return `${num(n)} B`;
+}

@@ -1,0 +1,112 @@
+import type { z } from 'zod';
+
+/** `event`: an append-only stream of facts. `entity`: the latest state per key (a compacted topic). */
+export type ProductKind = 'event' | 'entity';
+/** How sensitive the data is; bounds retention per environment. */
+export type Classification = 'public' | 'internal' | 'confidential' | 'pii';
+/** Schema-evolution mode, with the meaning of Confluent Schema Registry's transitive modes. */
+export type Compatibility = 'BACKWARD' | 'FORWARD' | 'FULL' | 'NONE';
+/** A Kafka principal, always `User:<name>`. */
+export type Principal = `User:${string}`;
+
+export const PRODUCT_KINDS: readonly ProductKind[] = ['event', 'entity'];
+export const CLASSIFICATIONS: readonly Classification[] = ['public', 'internal', 'confidential', 'pii'];
+export const COMPATIBILITIES: readonly Compatibility[] = ['BACKWARD', 'FORWARD', 'FULL', 'NONE'];
+
+/** Who owns the product. */
+export interface OwnerSpec {
+  /** The owning team. */
+  readonly team: string;
+  /** Where alarms and questions go (an e-mail address or a distribution list). */
+  readonly contact: string;
+  /**
+   * The owner's Kafka principal. When given, it may read the dead-letter topic and
+   * use the replay group `<dlq topic>.replay`, so that someone can inspect and replay dead letters.
+   * @default - no one can read the dead-letter topic
+   */
+  readonly principal?: Principal;
+}
+
+/** The one principal that writes the product. */
+export interface ProducerSpec {
+  /** The producer's Kafka principal. */
+  readonly principal: Principal;
+}
+
+/** A team or service that reads the product. */
+export interface ConsumerSpec {
+  /** The consumer's name: `^[a-z][a-z0-9-]*$`, at most 20 characters; its consumer group is `<topic>.<name>`. */
+  readonly name: string;
+  /** The consumer's Kafka principal. */
+  readonly principal: Principal;
+}
+
+/** How long records are kept: exactly one of `days` or `hours`. */
+export type RetentionSpec = { readonly days: number; readonly hours?: never } | { readonly hours: number; readonly days?: never };
+
+/** The expected load, from which partitions are derived. */
+export interface ThroughputSpec {
+  /** Peak messages per second across the topic. */
+  readonly peakMessagesPerSecond: number;
+  /** Average serialized size of one record, in bytes. */
+  readonly averageMessageBytes: number;
+}
+
+/** Everything a domain team declares about one major version of a data product. */
+export interface DataProductSpec<S extends z.ZodObject = z.ZodObject> {
+  /** The owning domain: `^[a-z][a-z0-9-]*$`, at most 24 characters; names the stack `<domain>-<env>`. */
+  readonly domain: string;
+  /** The product's name within its domain: `^[a-z][a-z0-9-]*$`, at most 32 characters. */
+  readonly name: string;
+  /** Major version, a positive integer (at most 999); part of the topic name `<domain>.<name>.v<version>`. */
+  readonly version: number;
+  /** One sentence on what the product carries. */
+  readonly description: string;
+  /** Who owns it. */
+  readonly owner: OwnerSpec;
+  /** Who writes it. */
+  readonly producer: ProducerSpec;
+  /** `event` (append-only, delete policy) or `entity` (latest state per key, compacted). */
+  readonly kind: ProductKind;
+  /** The record key: a required top-level scalar field of the schema. */
+  readonly key: Extract<keyof z.infer<S>, string>;
+  /** The record's schema, a `z.object`. */
+  readonly schema: S;
+  /** How long records (events) or tombstones (entities) are kept. */
+  readonly retention: RetentionSpec;
+  /** The expected load. */
+  readonly throughput: ThroughputSpec;
+  /** How sensitive the data is. */
+  readonly classification: Classification;
+  /**
+   * The schema-evolution mode.
+   * @default 'BACKWARD'
+   */
+  readonly compatibility?: Compatibility;
+  /**
+   * Who reads the product.
+   * @default - no consumers
+   */
+  readonly consumers?: readonly ConsumerSpec[];
+}
+
+const BRAND = Symbol.for('contract-mesh/data-product');
+
+/** A declared data product: the contract as written, not yet validated. */
+export interface DataProduct<S extends z.ZodObject = z.ZodObject> {
+  readonly spec: DataProductSpec<S>;
+  readonly [BRAND]: true;
+}
+
+/**
+ * Declares a data product. It never throws: every problem of every product is
+ * reported together when the mesh is compiled (`npm run synth`).
+ */
+export function defineDataProduct<S extends z.ZodObject>(spec: DataProductSpec<S>): DataProduct<S> {
+  return Object.freeze({ spec, [BRAND]: true as const });
+}
+
+/** True for a value made by {@link defineDataProduct}. */
+export function isDataProduct(value: unknown): value is DataProduct {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,64 @@
+import type { Classification } from './dsl/data-product';
+
+/** How the Kafka provider (and so Terraform) authenticates as the administrative identity. */
+export type KafkaAdminAuth =
+  /** AWS IAM (MSK): authorised by IAM policy, not by Kafka ACLs. Credentials: the AWS default chain at deploy time. */
+  | { readonly mechanism: 'aws-iam'; readonly region: string }
+  /** SASL/SCRAM: user name and password from `KAFKA_SASL_USERNAME` / `KAFKA_SASL_PASSWORD` at deploy time. */
+  | { readonly mechanism: 'scram-sha512' };
+
+/** Where Terraform keeps a stack's state. */
+export type BackendConfig =
+  | { readonly type: 'local' }
+  | {
+      readonly type: 's3';
+      /** The state bucket. */
+      readonly bucket: string;
+      /** The bucket's region. */
+      readonly region: string;
+      /** Prefix of the per-stack key: `<keyPrefix>/<stack>.tfstate`. */
+      readonly keyPrefix: string;
+      /** KMS key that encrypts the state (state can hold secrets). */
+      readonly kmsKeyId: string;
+    };
+
+/** Bounds on how long data of one classification may be kept in this environment. */
+export interface RetentionBound {
+  /** The longest retention (main topic, dead letters, tombstones) in ms. */
+  readonly maxMs: number;
+}
+
+/** Everything the derivations need to know about one environment; plain data, no framework. */
+export interface EnvironmentConfig {
+  /** Short name, part of every stack name: `<domain>-<name>`. */
+  readonly name: string;
+  /** True for production: data-loss guardrails are errors, not warnings. */
+  readonly production: boolean;
+  /** The AWS region of the environment's resources. */
+  readonly region: string;
+  readonly kafka: {
+    /** The brokers the Kafka provider connects to. */
+    readonly bootstrapServers: readonly string[];
+    /** How Terraform authenticates; never a secret value. */
+    readonly adminAuth: KafkaAdminAuth;
+    /** The administrative identity's principal, exempt by name from the ACL rules. */
+    readonly adminPrincipal: string;
+    /** Replication factor of every topic. */
+    readonly replicationFactor: number;
+    /** `min.insync.replicas` of every topic. */
+    readonly minInsyncReplicas: number;
+    /** Bounds on derived partition counts. */
+    readonly partitions: { readonly min: number; readonly max: number };
+    /** The brokers' `message.max.bytes`: what a topic without its own `max.message.bytes` accepts. */
+    readonly brokerMaxMessageBytes: number;
+  };
+  /** Retention bounds per classification. */
+  readonly retention: Readonly<Record<Classification, RetentionBound>>;
+  /**
+   * What happens when a contract asks for more retention than its classification allows:
+   * `error` fails synth (production), `clamp` lowers it and says so in the reason.
+   */
+  readonly retentionOverflow: 'error' | 'clamp';
+  /** Terraform state backend. */
+  readonly backend: BackendConfig;
+}

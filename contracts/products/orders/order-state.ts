@@ -1,0 +1,46 @@
+import { defineDataProduct, z } from '../../index';
+
+/** The latest state of every order: a compacted entity with nested objects and a bounded array. */
+export const orderState = defineDataProduct({
+  domain: 'orders',
+  name: 'order-state',
+  version: 1,
+  description: 'The current state of every order, one record per order id.',
+  owner: { team: 'order-management', contact: 'orders@example.com', principal: 'User:orders-oncall' },
+  producer: { principal: 'User:order-service' },
+  kind: 'entity',
+  key: 'orderId',
+  schema: z.object({
+    orderId: z.uuid(),
+    customerId: z.uuid(),
+    status: z.enum(['PLACED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED']),
+    lines: z
+      .array(
+        z.object({
+          sku: z.string().min(1).max(32),
+          quantity: z.int().min(1).max(1000),
+          unitPriceMinor: z.int().nonnegative(),
+        }),
+      )
+      .min(1)
+      .max(200),
+    shippingAddress: z.object({
+      line1: z.string().max(120),
+      line2: z.string().max(120).optional(),
+      city: z.string().max(80),
+      postalCode: z.string().max(16),
+      country: z.string().length(2),
+    }),
+    totalMinor: z.int().nonnegative(),
+    updatedAt: z.iso.datetime(),
+  }),
+  retention: { days: 3 },
+  throughput: { peakMessagesPerSecond: 300, averageMessageBytes: 1500 },
+  classification: 'confidential',
+  compatibility: 'FULL',
+  consumers: [
+    { name: 'fulfilment', principal: 'User:fulfilment' },
+    { name: 'analytics', principal: 'User:analytics-loader' },
+    { name: 'customer-care', principal: 'User:customer-care' },
+  ],
+});

@@ -1,0 +1,218 @@
+/**
+ * The contract rules, as data: each rule looks at one part of a declared
+ * product and returns the problems it finds. All rules run, so a team sees
+ * every problem at once.
+ */
+import {
+  CLASSIFICATIONS,
+  COMPATIBILITIES,
+  PRODUCT_KINDS,
+  type DataProductSpec,
+} from '../dsl/data-product';
+import {
+  CONSUMER_NAME_MAX,
+  DOMAIN_MAX,
+  NAME_PATTERN,
+  PRODUCT_NAME_MAX,
+  RESERVED_CONSUMER_NAMES,
+  RESERVED_DOMAINS,
+  VERSION_MAX,
+} from '../derive/names';
+import { didYouMean } from '../problems';
+import { fieldOf, type Shape } from '../schema/shape';
+
+/** A problem without the product label (the caller adds it). */
+export interface RuleProblem {
+  readonly field: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** Principals are `User:<name>`; the name is what SCRAM and Secrets Manager see. */
+export const PRINCIPAL_PATTERN = /^User:[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+const KNOWN_KEYS = [
+  'domain', 'name', 'version', 'description', 'owner', 'producer', 'kind', 'key', 'schema',
+  'retention', 'throughput', 'classification', 'compatibility', 'consumers',
+] as const;
+
+type Spec = Partial<Record<keyof DataProductSpec, unknown>> & Record<string, unknown>;
+type Rule = (spec: Spec, shape: Shape | undefined) => RuleProblem[];
+
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+
+function nameRule(field: 'domain' | 'name', max: number, example: string): Rule {
+  return (spec) => {
+    const v = spec[field];
+    if (typeof v !== 'string' || v.length === 0) {
+      return [{ field, message: `${field} is missing or empty (got ${show(v)}).`, fix: `set ${field} to a kebab-case name, e.g. "${example}".` }];
+    }
+    const out: RuleProblem[] = [];
+    if (!NAME_PATTERN.test(v)) {
+      out.push({ field, message: `${show(v)} is not a lower-case kebab-case name (${NAME_PATTERN}).`, fix: `use lower-case letters, digits and hyphens, starting with a letter, e.g. "${kebab(v) || example}".` });
+    }
+    if (v.length > max) {
+      out.push({ field, message: `${show(v)} is ${v.length} characters; at most ${max} keep every derived topic, group and Postgres name legal.`, fix: `shorten it to ${max} characters or fewer.` });
+    }
+    return out;
+  };
+}
+
+function principalProblem(field: string, v: unknown): RuleProblem[] {
+  if (typeof v === 'string' && PRINCIPAL_PATTERN.test(v)) return [];
+  const name = typeof v === 'string' ? v.replace(/^[A-Za-z]*:/, '').replace(/[^A-Za-z0-9._@-]/g, '-') : '';
+  return [{
+    field,
+    message: `principal ${show(v)} is not of the form User:<name> (${PRINCIPAL_PATTERN}).`,
+    fix: `write it as "User:${name || 'service-name'}"; the part after "User:" is the Kafka user name.`,
+  }];
+}
+
+function positive(field: string, v: unknown, what: string): RuleProblem[] {
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return [];
+  return [{ field, message: `${what} must be a positive number, got ${show(v)}.`, fix: `set ${field} to a number greater than 0.` }];
+}
+
+export const PRODUCT_RULES: readonly Rule[] = [
+  (spec) => {
+    const unknown = Object.keys(spec).filter((k) => !(KNOWN_KEYS as readonly string[]).includes(k));
+    return unknown.map((k) => {
+      const guess = didYouMean(k, KNOWN_KEYS);
+      return { field: k, message: `"${k}" is not a contract setting.`, fix: guess ? `did you mean "${guess}"?` : `remove it; the settings are ${KNOWN_KEYS.join(', ')}.` };
+    });
+  },
+  nameRule('domain', DOMAIN_MAX, 'payments'),
+  (spec) =>
+    typeof spec.domain === 'string' && RESERVED_DOMAINS.includes(spec.domain)
+      ? [{ field: 'domain', message: `"${spec.domain}" is reserved: its stacks "${spec.domain}-<env>" belong to the platform.`, fix: 'choose another domain name.' }]
+      : [],
+  nameRule('name', PRODUCT_NAME_MAX, 'payment-events'),
+  (spec) =>
+    Number.isInteger(spec.version) && (spec.version as number) >= 1 && (spec.version as number) <= VERSION_MAX
+      ? []
+      : [{ field: 'version', message: `version must be a whole number from 1 to ${VERSION_MAX}, got ${show(spec.version)}.`, fix: 'set version to the major version, e.g. 1; a breaking change gets a new contract file with the next version.' }],
+  (spec) =>
+    typeof spec.description === 'string' && spec.description.trim().length > 0
+      ? []
+      : [{ field: 'description', message: 'description is missing or empty.', fix: 'say in one sentence what the product carries.' }],
+  (spec) => {
+    const owner = spec.owner as Record<string, unknown> | undefined;
+    if (typeof owner !== 'object' || owner === null) {
+      return [{ field: 'owner', message: 'owner is missing.', fix: "set owner: { team: '…', contact: 'team@example.com' }." }];
+    }
+    const out: RuleProblem[] = [];
+    if (typeof owner.team !== 'string' || !owner.team.trim()) out.push({ field: 'owner.team', message: 'owner.team is missing or empty.', fix: 'name the owning team.' });
+    if (typeof owner.contact !== 'string' || !owner.contact.trim()) out.push({ field: 'owner.contact', message: 'owner.contact is missing or empty.', fix: 'give an e-mail address that alarms can reach.' });
+    if (owner.principal !== undefined) out.push(...principalProblem('owner.principal', owner.principal));
+    return out;
+  },
+  (spec) => {
+    const producer = spec.producer as Record<string, unknown> | undefined;
+    if (typeof producer !== 'object' || producer === null) {
+      return [{ field: 'producer', message: 'producer is missing.', fix: "set producer: { principal: 'User:<service>' }." }];
+    }
+    return principalProblem('producer.principal', producer.principal);
+  },
+  (spec) =>
+    PRODUCT_KINDS.includes(spec.kind as never)
+      ? []
+      : [{ field: 'kind', message: `kind must be one of ${PRODUCT_KINDS.map((k) => `"${k}"`).join(', ')}, got ${show(spec.kind)}.`, fix: '"event" for an append-only stream, "entity" for the latest state per key.' }],
+  (spec, shape) => {
+    const key = spec.key;
+    if (typeof key !== 'string' || !key) {
+      return [{ field: 'key', message: `key is missing (got ${show(key)}).`, fix: 'name the top-level field that identifies a record, e.g. key: "paymentId".' }];
+    }
+    if (!shape) return [];
+    const field = fieldOf(shape, key);
+    const names = shape.fields.map((f) => f.name);
+    if (!field) {
+      const guess = didYouMean(key, names);
+      return [{
+        field: 'key',
+        message: `key "${key}" is not a field of the schema (fields: ${names.join(', ') || 'none'}).`,
+        fix: guess ? `did you mean "${guess}"?` : 'name a required top-level field of the schema.',
+      }];
+    }
+    const out: RuleProblem[] = [];
+    if (!field.required) out.push({ field: 'key', message: `key "${key}" is optional; every record needs a key.`, fix: `make schema.${key} required (remove .optional()).` });
+    const scalar = ['string', 'uuid', 'int', 'enum', 'datetime', 'date', 'boolean'];
+    if (!scalar.includes(field.type.kind)) {
+      out.push({
+        field: 'key',
+        message: `key "${key}" is a${field.type.kind === 'int' ? 'n' : ''} ${field.type.kind}, not a scalar with a stable canonical form.`,
+        fix: 'key on a string, uuid, integer, enum, date or datetime field.',
+      });
+    }
+    return out;
+  },
+  (spec) => {
+    const r = spec.retention as Record<string, unknown> | undefined;
+    if (typeof r !== 'object' || r === null) {
+      return [{ field: 'retention', message: 'retention is missing.', fix: 'set retention: { days: 7 } or { hours: 12 }.' }];
+    }
+    const keys = Object.keys(r);
+    if (keys.length !== 1 || !['days', 'hours'].includes(keys[0])) {
+      return [{ field: 'retention', message: `retention must have exactly one of days or hours, got ${show(r)}.`, fix: 'set retention: { days: 7 } or { hours: 12 }.' }];
+    }
+    return positive(`retention.${keys[0]}`, r[keys[0]], `retention.${keys[0]}`);
+  },
+  (spec) => {
+    const t = spec.throughput as Record<string, unknown> | undefined;
+    if (typeof t !== 'object' || t === null) {
+      return [{ field: 'throughput', message: 'throughput is missing.', fix: 'set throughput: { peakMessagesPerSecond: 100, averageMessageBytes: 500 }.' }];
+    }
+    return [
+      ...positive('throughput.peakMessagesPerSecond', t.peakMessagesPerSecond, 'throughput.peakMessagesPerSecond'),
+      ...positive('throughput.averageMessageBytes', t.averageMessageBytes, 'throughput.averageMessageBytes'),
+    ];
+  },
+  (spec) =>
+    CLASSIFICATIONS.includes(spec.classification as never)
+      ? []
+      : [{ field: 'classification', message: `classification must be one of ${CLASSIFICATIONS.join(', ')}, got ${show(spec.classification)}.`, fix: 'classify the data; "pii" if it identifies a person.' }],
+  (spec) =>
+    spec.compatibility === undefined || COMPATIBILITIES.includes(spec.compatibility as never)
+      ? []
+      : [{ field: 'compatibility', message: `compatibility must be one of ${COMPATIBILITIES.join(', ')}, got ${show(spec.compatibility)}.`, fix: 'leave it out for BACKWARD, the default.' }],
+  (spec) => {
+    const consumers = spec.consumers;
+    if (consumers === undefined) return [];
+    if (!Array.isArray(consumers)) return [{ field: 'consumers', message: `consumers must be a list, got ${show(consumers)}.`, fix: "write consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }]." }];
+    const out: RuleProblem[] = [];
+    const seen = new Map<string, number>();
+    consumers.forEach((c: Record<string, unknown>, i: number) => {
+      const field = `consumers[${i}]`;
+      if (typeof c !== 'object' || c === null) {
+        out.push({ field, message: `consumer ${i} is not an object.`, fix: "write { name: 'ledger', principal: 'User:ledger-sink' }." });
+        return;
+      }
+      const name = c.name;
+      if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+        out.push({ field: `${field}.name`, message: `consumer name ${show(name)} is not a lower-case kebab-case name (${NAME_PATTERN}).`, fix: `use e.g. "${typeof name === 'string' && kebab(name) ? kebab(name) : 'ledger'}".` });
+      } else {
+        if (name.length > CONSUMER_NAME_MAX) out.push({ field: `${field}.name`, message: `consumer name "${name}" is ${name.length} characters; at most ${CONSUMER_NAME_MAX} keep group and table names legal.`, fix: `shorten it to ${CONSUMER_NAME_MAX} characters or fewer.` });
+        if (RESERVED_CONSUMER_NAMES.includes(name)) out.push({ field: `${field}.name`, message: `consumer name "${name}" is reserved (its group would read like the dead-letter topic or its replay group).`, fix: 'choose another name.' });
+        const first = seen.get(name);
+        if (first !== undefined) out.push({ field: `${field}.name`, message: `consumer name "${name}" is used twice (consumers[${first}] and consumers[${i}]); each consumer has its own group.`, fix: 'give each consumer a distinct name, or merge the two entries.' });
+        else seen.set(name, i);
+      }
+      out.push(...principalProblem(`${field}.principal`, c.principal));
+      for (const k of Object.keys(c)) {
+        if (!CONSUMER_KEYS.includes(k)) out.push({ field: `${field}.${k}`, message: `"${k}" is not a consumer setting.`, fix: `remove it; a consumer has ${CONSUMER_KEYS.join(', ')}.` });
+      }
+    });
+    return out;
+  },
+];
+
+/** Settings a consumer entry may have. */
+export const CONSUMER_KEYS: readonly string[] = ['name', 'principal'];
+
+function kebab(v: string): string {
+  return v
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+$/, '');
+}

@@ -1,0 +1,50 @@
+import { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import type { StackPlan } from '../contracts/mesh';
+import { DataProductTopics } from '../constructs/data-product-topics';
+import { kafkaAdminProvider } from '../constructs/kafka-admin-provider';
+import type { BackendConfig } from '../contracts/environment';
+
+/**
+ * One domain in one environment (`<domain>-<env>`): what a domain team deploys
+ * with `cdktf deploy <domain>-<env>`. One {@link DataProductTopics} per product
+ * major version, with the ID `<name>-v<version>` — the product's identity.
+ */
+export class DomainStack extends TerraformStack {
+  /** The products' Kafka resources, by product id. */
+  public readonly products: ReadonlyMap<string, DataProductTopics>;
+
+  constructor(scope: Construct, plan: StackPlan) {
+    super(scope, plan.name);
+    configureBackend(this, plan.name, plan.environment.backend);
+    const provider = kafkaAdminProvider(this, plan.environment);
+    const products = new Map<string, DataProductTopics>();
+    for (const p of plan.products) {
+      products.set(
+        p.product.id,
+        new DataProductTopics(this, `${p.product.name}-v${p.product.version}`, {
+          plan: p,
+          provider,
+          preventDestroy: plan.environment.production,
+        }),
+      );
+    }
+    this.products = products;
+  }
+}
+
+/** Local state for `local`; S3 with a per-stack key, KMS encryption and a lock file for `s3`. */
+export function configureBackend(stack: TerraformStack, name: string, backend: BackendConfig): void {
+  if (backend.type === 'local') {
+    new LocalBackend(stack, { path: `terraform.${name}.tfstate` });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix}/${name}.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    kmsKeyId: backend.kmsKeyId,
+  });
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}

@@ -1,0 +1,75 @@
+/**
+ * The environments every domain stack is synthesized for. One typed file:
+ * add an environment here and every domain gets a `<domain>-<env>` stack.
+ *
+ * Nothing secret lives here: Terraform authenticates to Kafka as the
+ * administrative identity with credentials from its own environment at
+ * deploy time (AWS credentials for `aws-iam`).
+ */
+import type { EnvironmentConfig } from '../contracts/environment';
+
+const DAY = 86_400_000;
+/** Kafka's default `message.max.bytes` (1 MiB + 12 bytes of batch overhead). */
+const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+export const dev: EnvironmentConfig = {
+  name: 'dev',
+  production: false,
+  region: 'eu-west-1',
+  kafka: {
+    bootstrapServers: [
+      'b-1.mesh-dev.kafka.eu-west-1.amazonaws.com:9098',
+      'b-2.mesh-dev.kafka.eu-west-1.amazonaws.com:9098',
+    ],
+    adminAuth: { mechanism: 'aws-iam', region: 'eu-west-1' },
+    adminPrincipal: 'User:mesh-admin-dev',
+    replicationFactor: 2,
+    minInsyncReplicas: 1,
+    partitions: { min: 1, max: 12 },
+    brokerMaxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+  },
+  retention: {
+    public: { maxMs: 7 * DAY },
+    internal: { maxMs: 7 * DAY },
+    confidential: { maxMs: 7 * DAY },
+    pii: { maxMs: 3 * DAY },
+  },
+  retentionOverflow: 'clamp',
+  backend: { type: 'local' },
+};
+
+export const prod: EnvironmentConfig = {
+  name: 'prod',
+  production: true,
+  region: 'eu-west-1',
+  kafka: {
+    bootstrapServers: [
+      'b-1.mesh-prod.kafka.eu-west-1.amazonaws.com:9098',
+      'b-2.mesh-prod.kafka.eu-west-1.amazonaws.com:9098',
+      'b-3.mesh-prod.kafka.eu-west-1.amazonaws.com:9098',
+    ],
+    adminAuth: { mechanism: 'aws-iam', region: 'eu-west-1' },
+    adminPrincipal: 'User:mesh-admin-prod',
+    replicationFactor: 3,
+    minInsyncReplicas: 2,
+    partitions: { min: 3, max: 96 },
+    brokerMaxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+  },
+  retention: {
+    public: { maxMs: 365 * DAY },
+    internal: { maxMs: 90 * DAY },
+    confidential: { maxMs: 90 * DAY },
+    pii: { maxMs: 30 * DAY },
+  },
+  retentionOverflow: 'error',
+  backend: {
+    type: 's3',
+    bucket: 'contract-mesh-terraform-state-prod',
+    region: 'eu-west-1',
+    keyPrefix: 'contract-mesh',
+    kmsKeyId: 'alias/contract-mesh-terraform-state',
+  },
+};
+
+/** Every environment, in deployment order. */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, prod];
