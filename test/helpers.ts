@@ -1,0 +1,51 @@
+/** Test helpers: a valid contract to vary, and compile/plan shortcuts. */
+import { compileProduct, type CompiledProduct } from '../contracts/compile';
+import { defineDataProduct, z, type DataProductSpec } from '../contracts/index';
+import type { Problem } from '../contracts/problems';
+import { dev, prod } from '../stacks/environments';
+
+export { dev, prod };
+
+/** A valid contract; override any part (use `undefined` to remove a setting). */
+export function spec(overrides: Record<string, unknown> = {}): DataProductSpec {
+  const base: Record<string, unknown> = {
+    domain: 'payments',
+    name: 'payment-events',
+    version: 1,
+    description: 'Every state change of a card payment.',
+    owner: { team: 'payments-core', contact: 'payments-core@example.com', principal: 'User:payments-oncall' },
+    producer: { principal: 'User:payments-api' },
+    kind: 'event',
+    key: 'paymentId',
+    schema: z.object({
+      paymentId: z.uuid(),
+      amountMinor: z.int().nonnegative(),
+      currency: z.enum(['USD', 'EUR', 'GBP']),
+      occurredAt: z.iso.datetime(),
+      merchantId: z.string().max(64),
+      metadata: z.record(z.string(), z.string()).optional(),
+    }),
+    retention: { days: 7 },
+    throughput: { peakMessagesPerSecond: 2000, averageMessageBytes: 400 },
+    classification: 'internal',
+    consumers: [
+      { name: 'ledger', principal: 'User:ledger-sink' },
+      { name: 'fraud-scoring', principal: 'User:fraud-scoring' },
+    ],
+  };
+  const merged: Record<string, unknown> = { ...base, ...overrides };
+  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+  return merged as unknown as DataProductSpec;
+}
+
+/** Compiles a contract that must be valid. */
+export function compiled(overrides: Record<string, unknown> = {}): CompiledProduct {
+  const r = compileProduct(defineDataProduct(spec(overrides)));
+  if (!r.product) throw new Error(`expected a valid contract, got:\n${r.problems.map((p) => `${p.field}: ${p.message}`).join('\n')}`);
+  return r.product;
+}
+
+/** The problems of a contract. */
+export function problemsOf(overrides: Record<string, unknown> = {}): Problem[] {
+  return compileProduct(defineDataProduct(spec(overrides))).problems;
+}
