@@ -36,6 +36,7 @@ export const dev: EnvironmentConfig = {
   },
   retentionOverflow: 'clamp',
   backend: { type: 'local' },
+  pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
 };
 
 export const prod: EnvironmentConfig = {
@@ -69,6 +70,7 @@ export const prod: EnvironmentConfig = {
     keyPrefix: 'contract-mesh',
     kmsKeyId: 'alias/contract-mesh-terraform-state',
   },
+  pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
 };
 
 /** Every environment, in deployment order. */
