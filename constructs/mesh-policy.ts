@@ -61,13 +61,16 @@ export class MeshPolicy implements IAspect {
   /** Every non-compliant finding so far (suppressed ones included, with their reason). */
   public readonly findings: Finding[] = [];
   private readonly rules: readonly PolicyRule[];
+  private readonly visited = new WeakSet<IConstruct>();
 
   constructor(private readonly props: MeshPolicyProps) {
     this.rules = props.rules ?? MESH_RULES;
   }
 
   visit(node: IConstruct): void {
-    if (!TerraformStack.isStack(node)) return;
+    // Idempotent: synthesizeMesh visits every stack up front to report all findings at once.
+    if (!TerraformStack.isStack(node) || this.visited.has(node)) return;
+    this.visited.add(node);
     const stack = node as TerraformStack;
     const products = this.props.products ?? [];
     const principals = this.props.principals ?? new Set(products.flatMap(({ plan }) => principalsOf(plan)));

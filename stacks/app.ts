@@ -96,6 +96,9 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
     stacks = buildStacks(app, plan);
+    // Check every stack before writing any, so that one run reports every policy error.
+    for (const s of stacks) meshPolicyOf(s)?.visit(s);
+    if (policyFindings(stacks).some((f) => f.level === 'error' && !f.suppressed)) throw new Error('policy errors');
     app.synth();
     const findings = policyFindings(stacks);
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
