@@ -7,8 +7,8 @@
  * blocking the data loss. The contract file may then be deleted.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { formatRetirements, normaliseProductId, readRetirements, RETIRED_FILE, RETIREMENT_REASON_MIN, withRetirement } from '../contracts/retire/retired';
 
 const USAGE = 'usage: npm run contracts:retire -- <domain>/<name>@<version> --reason "why it can go" [--by <who>]';
@@ -47,6 +47,7 @@ export function runRetire(argv: readonly string[], root: string, log: { info(m: 
   const file = join(root, RETIRED_FILE);
   try {
     const list = withRetirement(readRetirements(file), { id, reason: reason.trim(), by: by ?? gitUser(root) });
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, formatRetirements(list));
   } catch (err) {
     log.error(`contracts:retire: ${(err as Error).message}`);
