@@ -118,7 +118,7 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
 
     if (c.type === 'kafka_acl') {
       const who = String((c.before ?? c.after)?.acl_principal);
-      if (c.action === 'delete') add('CM-DANGER-ACCESS-LOST', `${who} loses ${aclText(c.before)}${deletedContract}`, false);
+      if (c.action === 'delete') add('CM-DANGER-ACCESS-LOST', `${who} loses ${aclText(c.before)}`, false);
       if (c.action === 'replace') add('CM-DANGER-ACCESS-LOST', `ACL of ${who} is destroyed and re-created (${c.replaceReason}): ${aclText(c.before)} is missing while it applies`, false);
       if (c.action === 'create') add('CM-DANGER-GRANT-WIDENS', `${who} gains ${aclText(c.after)}`, false);
       continue;
@@ -141,6 +141,6 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
       if (hadGuard && !hasGuard) add('CM-DANGER-PREVENT-DESTROY', `${c.type} at ${c.path} loses prevent_destroy`, false, true);
     }
   }
-  const rank = (d: Danger) => (d.level === 'error' ? (d.acknowledged ? 1 : 0) : 2);
+  const rank = (d: Danger) => (d.level === 'error' ? (d.acknowledged ? 1 : 0) : d.dataLoss ? 2 : 3);
   return out.sort((a, b) => rank(a) - rank(b) || (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
