@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 base_ref="${1:?usage: scripts/ci-review.sh <base ref>}"
 work="$(mktemp -d)"
-trap 'git worktree remove --force "$work/base" >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || { rm -rf "$work/base"; git worktree prune; }; rm -rf "$work"' EXIT
 
 base_sha="$(git rev-parse --short "$base_ref")" || exit 2
 head_sha="$(git rev-parse --short HEAD)"

@@ -68,7 +68,8 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest): string
   if (widen.length) {
     const byStack = new Map<string, number>();
     for (const d of widen) byStack.set(d.stack, (byStack.get(d.stack) ?? 0) + 1);
-    out.push(`- ⚠️ warning · ${widen.length} new grant${widen.length === 1 ? '' : 's'} (CM-DANGER-GRANT-WIDENS) in ${[...byStack].map(([s, n]) => `${code(s)} (${n})`).join(', ')}:`, '', '<details><summary>New grants</summary>', '', ...widen.map(dangerLine), '', '</details>');
+    if (widen.length <= 10) out.push(...widen.map(dangerLine));
+    else out.push(`- ⚠️ warning · ${widen.length} new grants (CM-DANGER-GRANT-WIDENS) in ${[...byStack].map(([s, n]) => `${code(s)} (${n})`).join(', ')}:`, '', '<details><summary>New grants</summary>', '', ...widen.map(dangerLine), '', '</details>');
   }
   const findings = head.policy.findings;
   const suppressions = head.policy.suppressions;
@@ -127,16 +128,20 @@ function productSection(base: ReviewManifest, head: ReviewManifest, changes: rea
   const all = productsOf(base, head);
   const retired = new Map(head.retired.map((r) => [r.id, r]));
   const touched = new Set(changes.map((c) => ownerOf(c, all)?.product.id).filter(Boolean));
+  const unchanged: string[] = [];
   for (const id of [...all.keys()].sort()) {
     const b = base.products.find((p) => p.id === id);
     const h = head.products.find((p) => p.id === id);
     const settings = settingChanges(b, h);
     const fields = fieldChanges(b?.shape, h?.shape);
     const status = !b ? 'added' : !h ? (retired.has(id) ? `removed — retired by ${retired.get(id)?.by}: ${retired.get(id)?.reason}` : 'removed — ❌ NOT retired') : settings.length || fields.length || touched.has(id) ? 'changed' : 'unchanged';
+    if (status === 'unchanged') {
+      unchanged.push(id);
+      continue;
+    }
     out.push(`### ${id} — ${status}`, '');
     const p = (h ?? b) as ManifestProduct;
     out.push(`${esc(p.description ?? '')} Owner: ${p.owner.team} (${p.owner.contact}); ${p.kind}, key ${code(p.key)}, ${p.classification}, ${p.compatibility}.`, '');
-    if (status === 'unchanged') continue;
     if (b && h) {
       out.push(...changeTable('Contract settings', settings));
       out.push(...changeTable('Schema fields', fields));
@@ -164,6 +169,7 @@ function productSection(base: ReviewManifest, head: ReviewManifest, changes: rea
       if (sp.deployments?.length) out.push(`Consumer deployments in ${env}:`, '', '```json', JSON.stringify(sp.deployments, null, 2), '```', '');
     }
   }
+  if (unchanged.length) out.push(`Unchanged: ${unchanged.join(', ')}.`, '');
   return out;
 }
 

@@ -15,6 +15,7 @@ describe('review of a change', () => {
     expect(r.dangers).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(r.markdown).toContain('No destroy, replacement, partition, retention or replication change');
+    expect(r.markdown).toContain('Unchanged: payments/payment-events@v1, payments/refund-events@v1.');
   });
 
   it('adds a product: new topics and grants, nothing blocks, new lineage edges', () => {
