@@ -63,10 +63,10 @@ export const broken = defineDataProduct({
     const failed = synth(products, outdir);
     expect(failed.code).toBe(1);
     expect(failed.output).toMatch(/4 problems/);
-    expect(failed.output).toMatch(/payments\/broken@v0: version: /);
-    expect(failed.output).toMatch(/payments\/broken@v0: schema\.ref: cannot be carried: z\.any\(\)/);
-    expect(failed.output).toMatch(/payments\/broken@v0: producer\.principal: principal "payments-api" is not of the form User:<name>/);
-    expect(failed.output).toMatch(/payments\/broken@v0: key: key "id" is not a field of the schema/);
+    expect(failed.output).toMatch(/payments\/broken@v0 \([^)]*products\/payments\/broken\.ts\): version: /);
+    expect(failed.output).toMatch(/payments\/broken@v0 \([^)]*products\/payments\/broken\.ts\): schema\.ref: cannot be carried: z\.any\(\)/);
+    expect(failed.output).toMatch(/payments\/broken@v0 \([^)]*products\/payments\/broken\.ts\): producer\.principal: principal "payments-api" is not of the form User:<name>/);
+    expect(failed.output).toMatch(/payments\/broken@v0 \([^)]*products\/payments\/broken\.ts\): key: key "id" is not a field of the schema/);
     expect(failed.output).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(outdir)).toBe(false);
 
