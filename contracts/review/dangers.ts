@@ -52,6 +52,7 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
   const out: Danger[] = [];
 
   for (const c of changes) {
+    if (c.kind === 'data' && c.type !== 'aws_iam_policy_document') continue;
     const prod = production.get(c.stack) ?? /prod/.test(c.stack);
     const owner = ownerOf(c, products);
     const add = (code: string, message: string, dataLoss: boolean, blocking = dataLoss) => {
@@ -79,7 +80,7 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
       ? retired.has(owner.product.id) ? ` (${owner.product.id} is retired)` : ` — the contract of ${owner.product.id} was deleted without being retired (npm run contracts:retire ${owner.product.id} --reason "…")`
       : '';
 
-    if (c.type === 'kafka_topic') {
+    if (c.type === 'kafka_topic' && c.kind === 'resource') {
       const name = String((c.before ?? c.after)?.name);
       if (c.action === 'delete') {
         const moved = createdTopics.has(`${c.stack}\u0000${name}`);
@@ -124,13 +125,13 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
       continue;
     }
 
-    if (IAM_POLICY_TYPES.includes(c.type) && (c.action === 'create' || c.action === 'update' || c.action === 'replace')) {
+    if ((IAM_POLICY_TYPES.includes(c.type) || c.type === 'aws_iam_policy_document') && (c.action === 'create' || c.action === 'update' || c.action === 'replace')) {
       const tuples = (config: Readonly<Record<string, unknown>> | undefined) => new Set(
-        config ? iamStatements({ kind: 'resource', type: c.type, config }).filter((s) => s.effect === 'Allow').flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => `${a} on ${r}`))) : [],
+        config ? iamStatements({ kind: c.kind, type: c.type, config }).filter((s) => s.effect === 'Allow').flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => `${a} on ${r}`))) : [],
       );
       const before = tuples(c.before);
       const added = [...tuples(c.after)].filter((t) => !before.has(t)).sort();
-      if (added.length) add('CM-DANGER-GRANT-WIDENS', `${c.type} at ${c.path} widens: allows ${added.slice(0, 8).join('; ')}${added.length > 8 ? ` and ${added.length - 8} more` : ''}`, false);
+      if (added.length) add('CM-DANGER-GRANT-WIDENS', `${c.kind === 'data' ? 'policy document' : c.type} at ${c.path} widens: allows ${added.slice(0, 8).join('; ')}${added.length > 8 ? ` and ${added.length - 8} more` : ''}`, false);
     }
 
     if (isStateful({ type: c.type, path: c.path }) && (c.action === 'delete' || c.action === 'replace')) {

@@ -17,6 +17,8 @@ export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
 export interface ResourceChange {
   readonly stack: string;
   readonly address: string;
+  /** Data sources are diffed only to see IAM policy documents widen; the summary counts resources. */
+  readonly kind: 'resource' | 'data';
   readonly type: string;
   readonly path: string;
   readonly action: ChangeAction;
@@ -87,14 +89,14 @@ export function diffResources(base: SynthOutput, head: SynthOutput): ResourceCha
     for (const address of [...new Set([...b.keys(), ...h.keys()])].sort()) {
       const before = b.get(address);
       const after = h.get(address);
-      if (!before && after) out.push({ stack, address, type: after.type, path: after.path, action: 'create', after: after.config, changed: [] });
-      else if (before && !after) out.push({ stack, address, type: before.type, path: before.path, action: 'delete', before: before.config, changed: [] });
+      if (!before && after) out.push({ stack, address, kind: after.kind, type: after.type, path: after.path, action: 'create', after: after.config, changed: [] });
+      else if (before && !after) out.push({ stack, address, kind: before.kind, type: before.type, path: before.path, action: 'delete', before: before.config, changed: [] });
       else if (before && after) {
         const changed = changedAttributes(before.config, after.config);
         if (changed.length === 0) continue;
-        const reason = replaceReason(after, before.config, after.config, changed);
+        const reason = after.kind === 'data' ? undefined : replaceReason(after, before.config, after.config, changed);
         out.push({
-          stack, address, type: after.type, path: after.path, action: reason ? 'replace' : 'update',
+          stack, address, kind: after.kind, type: after.type, path: after.path, action: reason ? 'replace' : 'update',
           before: before.config, after: after.config, changed, ...(reason ? { replaceReason: reason } : {}),
         });
       }
@@ -116,6 +118,7 @@ export interface SummaryRow {
 export function summarise(changes: readonly ResourceChange[]): SummaryRow[] {
   const rows = new Map<string, { stack: string; type: string; create: number; update: number; replace: number; delete: number }>();
   for (const c of changes) {
+    if (c.kind === 'data') continue;
     const key = `${c.stack}\u0000${c.type}`;
     const row = rows.get(key) ?? { stack: c.stack, type: c.type, create: 0, update: 0, replace: 0, delete: 0 };
     row[c.action]++;

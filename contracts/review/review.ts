@@ -36,8 +36,9 @@ const arrow = (b: string | undefined, a: string | undefined) => (b === a ? (a ??
 
 /** Reviews head against base (`undefined`: the whole mesh as new). */
 export function reviewMesh(base: SynthOutput, head: SynthOutput, options: ReviewOptions = {}, hasBase = true): Review {
-  const changes = diffResources(base, head);
-  const dangers = findDangers(changes, base.manifest, head.manifest);
+  const all = diffResources(base, head);
+  const changes = all.filter((c) => c.kind === 'resource');
+  const dangers = findDangers(all, base.manifest, head.manifest);
   const summary = summarise(changes);
   const lineage = lineageOf(base.manifest.products, head.manifest.products);
   const blocking = dangers.filter(blocks);

@@ -8,8 +8,10 @@ import type { ReviewManifest } from './manifest-types';
 
 /** One resource as synthesized. */
 export interface SynthResource {
-  /** `<type>.<id>`: the Terraform address. */
+  /** `<type>.<id>` (`data.<type>.<id>` for a data source): the Terraform address. */
   readonly address: string;
+  /** A managed resource, or a data source (read only; e.g. `aws_iam_policy_document`). */
+  readonly kind: 'resource' | 'data';
   readonly type: string;
   /** The construct path (from the `//` metadata), or the address. */
   readonly path: string;
@@ -60,15 +62,19 @@ function readJson(file: string, what: string): unknown {
 /** Parses one `cdk.tf.json`. */
 export function stackFromTerraform(name: string, tf: unknown): SynthStack {
   const resources = new Map<string, SynthResource>();
-  const byType = ((tf as { resource?: Record<string, Record<string, Record<string, unknown>>> })?.resource) ?? {};
-  for (const type of Object.keys(byType).sort()) {
-    for (const id of Object.keys(byType[type]).sort()) {
-      const { ['//']: meta, ...config } = byType[type][id];
-      const path = (meta as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? `${type}.${id}`;
-      resources.set(`${type}.${id}`, { address: `${type}.${id}`, type, path, config });
+  const blocks = (tf ?? {}) as { resource?: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, Record<string, Record<string, unknown>>> };
+  for (const kind of ['resource', 'data'] as const) {
+    const byType = blocks[kind] ?? {};
+    for (const type of Object.keys(byType).sort()) {
+      for (const id of Object.keys(byType[type]).sort()) {
+        const { ['//']: meta, ...config } = byType[type][id];
+        const address = `${kind === 'data' ? 'data.' : ''}${type}.${id}`;
+        const path = (meta as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? address;
+        resources.set(address, { address, kind, type, path, config });
+      }
     }
   }
-  return { name, resources };
+  return { name, resources: new Map([...resources].sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
 /** Reads `dir` (a cdktf.out folder); throws {@link ReviewInputError} when it is not one. */

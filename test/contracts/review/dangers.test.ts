@@ -53,3 +53,18 @@ describe('topic config', () => {
     expect(changes.map((c) => c.action)).toEqual(['replace']);
   });
 });
+
+describe('IAM policy documents (data sources)', () => {
+  const doc = (actions: string[]) => ({ statement: [{ effect: 'Allow', actions, resources: ['arn:aws:kafka:eu-west-1:1:topic/mesh/*/payments.payment-events.v1'] }] });
+  const out = (actions: string[]): SynthOutput => ({
+    stacks: new Map([['platform-prod', stackFromTerraform('platform-prod', { data: { aws_iam_policy_document: { sink: doc(actions) } }, resource: { aws_iam_role_policy: { sink: { name: 'sink', role: 'r', policy: '${data.aws_iam_policy_document.sink.json}' } } } })]]),
+    manifest: EMPTY_MANIFEST,
+  });
+  it('fails if a policy document behind a reference widens; data sources are not counted as resource changes', () => {
+    const changes = diffResources(out(['kafka-cluster:ReadData']), out(['kafka-cluster:ReadData', 'kafka-cluster:WriteData']));
+    expect(changes.map((c) => [c.kind, c.address, c.action])).toEqual([['data', 'data.aws_iam_policy_document.sink', 'update']]);
+    const d = findDangers(changes, EMPTY_MANIFEST, EMPTY_MANIFEST);
+    expect(d.map((x) => x.code)).toEqual(['CM-DANGER-GRANT-WIDENS']);
+    expect(d[0].message).toContain('allows kafka-cluster:WriteData on arn:aws:kafka:eu-west-1:1:topic/mesh/*/payments.payment-events.v1');
+  });
+});
