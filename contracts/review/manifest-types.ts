@@ -38,6 +38,8 @@ export interface ManifestProduct {
   readonly deadLetterTopic: string;
   readonly suppressions?: ReadonlyArray<{ readonly rule: string; readonly resource: string; readonly reason: string }>;
   readonly shape: Shape;
+  /** The compatibility gate's verdict against the lock, when the gate exists (issue 4). */
+  readonly gate?: { readonly verdict: string; readonly reasons?: readonly string[] };
   /** Sink tables, when a Postgres sink exists (issue 5): `<schema>.<table>` per consumer. */
   readonly sinks?: ReadonlyArray<{ readonly consumer: string; readonly table: string }>;
 }

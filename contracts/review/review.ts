@@ -147,7 +147,8 @@ function productSection(base: ReviewManifest, head: ReviewManifest, changes: rea
       out.push(...changeTable('Contract settings', settings));
       out.push(...changeTable('Schema fields', fields));
       if (!settings.length && !fields.length) out.push('The contract is unchanged; only derived resources change.', '');
-      if (fields.length) out.push('Gate verdict: not computed in this build (the compatibility gate and its locks come with issue 4); field changes are listed above.', '');
+      if (h.gate) out.push(`Gate verdict: **${esc(h.gate.verdict)}**${h.gate.reasons?.length ? ` — ${h.gate.reasons.map(esc).join('; ')}` : ''}.`, '');
+      else if (fields.length) out.push('Gate verdict: not in the manifest (the compatibility gate and its locks come with issue 4); the field changes are listed above.', '');
     } else if (h) {
       out.push(`New contract with ${h.shape.fields.length} top-level fields: ${h.shape.fields.map((f) => code(f.name)).join(', ')}.`, '');
     }
