@@ -9,6 +9,9 @@ import { deriveTopicPlans, type TopicPlans } from './derive/topic-config';
 import type { DataProduct } from './dsl/data-product';
 import type { EnvironmentConfig } from './environment';
 import { ContractError, type Problem } from './problems';
+import { contractJsonSchema } from './proto/json-schema';
+import type { Numbering } from './proto/numbering';
+import { generateProto, type GeneratedProto } from './proto/print-proto';
 
 /** A product as found: the declaration and the file it came from. */
 export interface ProductEntry {
@@ -22,6 +25,17 @@ export interface ProductPlan {
   readonly product: CompiledProduct;
   readonly topics: TopicPlans;
   readonly acls: readonly AclPlan[];
+  /** The product's generated proto3 file (the same in every environment). */
+  readonly proto: GeneratedProto;
+}
+
+/** One product major's contract artifacts, written by synth under `cdktf.out/contracts/`. */
+export interface ContractPlan {
+  readonly product: CompiledProduct;
+  /** The proto3 file, numbered by the product's lock (or afresh when planned without locks). */
+  readonly proto: GeneratedProto;
+  /** The JSON Schema of the record (draft 2020-12). */
+  readonly jsonSchema: Readonly<Record<string, unknown>>;
 }
 
 /** One domain's stack in one environment. */
@@ -39,6 +53,8 @@ export interface MeshPlan {
   readonly products: readonly CompiledProduct[];
   /** Every domain stack of every environment, sorted by name. */
   readonly stacks: readonly StackPlan[];
+  /** Every product's contract artifacts (proto, JSON Schema), sorted by product id. */
+  readonly contracts: readonly ContractPlan[];
 }
 
 /** Names that two products must never share, by namespace. */
@@ -87,13 +103,27 @@ export function findCollisions(products: readonly CompiledProduct[]): Problem[] 
 export function planMesh(entries: readonly ProductEntry[], environments: readonly EnvironmentConfig[]): MeshPlan {
   const problems: Problem[] = [];
   const products: CompiledProduct[] = [];
+  const schemas = new Map<CompiledProduct, unknown>();
   for (const e of entries) {
     const r = compileProduct(e.product, e.source);
     problems.push(...r.problems);
-    if (r.product) products.push(r.product);
+    if (r.product) {
+      products.push(r.product);
+      schemas.set(r.product, e.product.spec.schema);
+    }
   }
   problems.push(...findCollisions(products));
   products.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const contracts = new Map<CompiledProduct, ContractPlan>();
+  for (const product of products) {
+    const numbering: Numbering | undefined = undefined;
+    const generated = generateProto(product, numbering);
+    for (const p of generated.problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
+    if (generated.proto) {
+      contracts.set(product, { product, proto: generated.proto, jsonSchema: contractJsonSchema(product, schemas.get(product) as Parameters<typeof contractJsonSchema>[1]) });
+    }
+  }
 
   const byDomain = new Map<string, CompiledProduct[]>();
   for (const p of products) {
@@ -107,12 +137,12 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
       const plans: ProductPlan[] = list.map((product) => {
         const topics = deriveTopicPlans(product, env);
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
-        return { product, topics, acls: deriveAcls(product) };
+        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto };
       });
       stacks.push({ name: stackName(domain, env.name), domain, environment: env, products: plans });
     }
   }
   if (problems.length) throw new ContractError(problems);
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { products, stacks };
+  return { products, stacks, contracts: products.map((p) => contracts.get(p) as ContractPlan) };
 }

@@ -9,6 +9,7 @@ import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';
 import { ContractError, formatProblems, type Problem } from '../contracts/problems';
+import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { DomainStack } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
@@ -68,6 +69,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     const stacks = buildStacks(app, plan);
     app.synth();
     writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan), null, 2)}\n`);
+    writeContractFiles(partial, plan);
     removeOutput(outdir);
     renameSync(partial, outdir);
     log.info(`contract-mesh: ${plan.products.length} data products → ${stacks.length} stacks in ${outdir}: ${stacks.map((s) => s.node.id).join(', ')}`);
