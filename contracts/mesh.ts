@@ -9,8 +9,10 @@ import { deriveTopicPlans, type TopicPlans } from './derive/topic-config';
 import type { DataProduct } from './dsl/data-product';
 import type { EnvironmentConfig } from './environment';
 import { ContractError, type Problem } from './problems';
+import type { ProductLock } from './lock/lock-file';
+import { lockedPartitions } from './lock/partitions';
+import { checkLock } from './lock/update-lock';
 import { contractJsonSchema } from './proto/json-schema';
-import type { Numbering } from './proto/numbering';
 import { generateProto, type GeneratedProto } from './proto/print-proto';
 
 /** A product as found: the declaration and the file it came from. */
@@ -99,8 +101,21 @@ export function findCollisions(products: readonly CompiledProduct[]): Problem[] 
   return problems;
 }
 
+/** Options of {@link planMesh}. */
+export interface PlanOptions {
+  /**
+   * The products' locks, by product id (`readLocks` of `contracts/locks/`).
+   * When given, every product must have a current lock (else a problem naming
+   * `npm run contracts:lock`; a change the evolution gate rejects gets the
+   * gate's messages), its field numbers come from the lock and its partitions
+   * are the lock's.
+   * @default - no locks: numbers assigned afresh, partitions derived (tests and previews)
+   */
+  readonly locks?: ReadonlyMap<string, ProductLock>;
+}
+
 /** Compiles and plans the mesh; throws a {@link ContractError} listing every problem of every product. */
-export function planMesh(entries: readonly ProductEntry[], environments: readonly EnvironmentConfig[]): MeshPlan {
+export function planMesh(entries: readonly ProductEntry[], environments: readonly EnvironmentConfig[], options: PlanOptions = {}): MeshPlan {
   const problems: Problem[] = [];
   const products: CompiledProduct[] = [];
   const schemas = new Map<CompiledProduct, unknown>();
@@ -116,9 +131,16 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
   products.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const contracts = new Map<CompiledProduct, ContractPlan>();
+  const lockOk = new Set<CompiledProduct>();
   for (const product of products) {
-    const numbering: Numbering | undefined = undefined;
-    const generated = generateProto(product, numbering);
+    const lock = options.locks?.get(product.id);
+    if (options.locks) {
+      const lockProblems = checkLock(product, lock, environments);
+      problems.push(...lockProblems);
+      if (lockProblems.length) continue;
+      lockOk.add(product);
+    }
+    const generated = generateProto(product, lock?.numbering);
     for (const p of generated.problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
     if (generated.proto) {
       contracts.set(product, { product, proto: generated.proto, jsonSchema: contractJsonSchema(product, schemas.get(product) as Parameters<typeof contractJsonSchema>[1]) });
@@ -135,7 +157,8 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
   for (const env of environments) {
     for (const [domain, list] of byDomain) {
       const plans: ProductPlan[] = list.map((product) => {
-        const topics = deriveTopicPlans(product, env);
+        const entry = lockOk.has(product) ? options.locks?.get(product.id)?.partitions[env.name] : undefined;
+        const topics = deriveTopicPlans(product, env, entry ? lockedPartitions(product, env, entry) : undefined);
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
         return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto };
       });

@@ -9,6 +9,7 @@ import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';
 import { ContractError, formatProblems, type Problem } from '../contracts/problems';
+import { readLocks } from '../contracts/lock/lock-store';
 import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { DomainStack } from './domain-stack';
@@ -17,6 +18,11 @@ import { ENVIRONMENTS } from './environments';
 export interface SynthOptions {
   /** Where the product files are. @default `<project>/contracts/products` */
   readonly productsDir?: string;
+  /**
+   * Where the product locks are (`npm run contracts:lock` writes them; synth only reads).
+   * @default the `locks` folder beside `productsDir` (`<project>/contracts/locks`)
+   */
+  readonly locksDir?: string;
   /** Where to write. @default `$CDKTF_OUTDIR`, else `cdktf.out` */
   readonly outdir?: string;
   /** The environments. @default ENVIRONMENTS */
@@ -37,11 +43,13 @@ export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problem
   const root = options.root ?? process.cwd();
   const dir = options.productsDir ?? join(root, 'contracts', 'products');
   const discovered = discoverProducts(dir, root);
+  const read = readLocks(options.locksDir ?? join(dirname(dir), 'locks'), root);
+  const early = [...discovered.problems, ...read.problems];
   try {
-    const plan = planMesh(discovered.entries, options.environments ?? ENVIRONMENTS);
-    return discovered.problems.length ? { problems: discovered.problems } : { plan, problems: [] };
+    const plan = planMesh(discovered.entries, options.environments ?? ENVIRONMENTS, { locks: read.locks });
+    return early.length ? { problems: early } : { plan, problems: [] };
   } catch (err) {
-    if (err instanceof ContractError) return { problems: [...discovered.problems, ...err.problems] };
+    if (err instanceof ContractError) return { problems: [...early, ...err.problems] };
     throw err;
   }
 }

@@ -20,6 +20,7 @@ import {
 } from '../derive/names';
 import { didYouMean } from '../problems';
 import { fieldOf, type Shape } from '../schema/shape';
+import { PARTITION_RULES } from './partition-rules';
 
 /** A problem without the product label (the caller adds it). */
 export interface RuleProblem {
@@ -33,7 +34,7 @@ export const PRINCIPAL_PATTERN = /^User:[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 const KNOWN_KEYS = [
   'domain', 'name', 'version', 'description', 'owner', 'producer', 'kind', 'key', 'schema',
-  'retention', 'throughput', 'classification', 'compatibility', 'consumers',
+  'retention', 'throughput', 'classification', 'compatibility', 'consumers', 'partitions',
 ] as const;
 
 type Spec = Partial<Record<keyof DataProductSpec, unknown>> & Record<string, unknown>;
@@ -203,6 +204,7 @@ export const PRODUCT_RULES: readonly Rule[] = [
     });
     return out;
   },
+  ...PARTITION_RULES,
 ];
 
 /** Settings a consumer entry may have. */
