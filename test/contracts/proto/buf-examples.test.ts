@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverProducts } from '../../../contracts/discover';
+import { readLocks } from '../../../contracts/lock/lock-store';
 import { planMesh } from '../../../contracts/mesh';
 import { contractFiles, BUF_YAML } from '../../../contracts/proto/contract-files';
 import { ENVIRONMENTS } from '../../../stacks/environments';
@@ -9,9 +10,16 @@ import { buf, PROJECT, writeTree } from '../../support/buf';
 
 describe('generated protos of the example products', () => {
   const { entries } = discoverProducts(join(PROJECT, 'contracts', 'products'), PROJECT);
-  const plan = planMesh(entries, ENVIRONMENTS);
+  // The committed locks: this also proves they are current (planMesh fails on a missing or stale lock).
+  const { locks, problems } = readLocks(join(PROJECT, 'contracts', 'locks'), PROJECT);
+  const plan = planMesh(entries, ENVIRONMENTS, { locks });
   const dir = writeTree(contractFiles(plan));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the committed locks of all six example products', () => {
+    expect(problems).toEqual([]);
+    expect([...locks.keys()].sort()).toEqual(plan.products.map((p) => p.id));
+  });
 
   it('covers all six example products', () => {
     expect(plan.contracts.map((c) => c.proto.file)).toEqual([
