@@ -1,6 +1,5 @@
 /** The evolution gate against the corpus, under every mode, and against the real `buf breaking` (WIRE_JSON). */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { COMPATIBILITIES, type Compatibility } from '../../../contracts/dsl/data-product';
 import type { ContractVersion } from '../../../contracts/evolution/diff';
 import { diffContracts } from '../../../contracts/evolution/diff';
