@@ -18,6 +18,11 @@ function topic(t: TopicPlan) {
   };
 }
 
+function protoOf(plan: MeshPlan, id: string) {
+  const c = plan.contracts.find((x) => x.product.id === id);
+  return c ? { file: c.proto.file, package: c.proto.package, message: c.proto.message } : undefined;
+}
+
 export function buildManifest(plan: MeshPlan) {
   return {
     manifestVersion: MANIFEST_VERSION,
@@ -40,6 +45,7 @@ export function buildManifest(plan: MeshPlan) {
       deadLetterTopic: p.deadLetterTopic,
       source: p.source,
       shape: p.shape,
+      proto: protoOf(plan, p.id),
     })),
     stacks: plan.stacks.map((s) => ({
       name: s.name,
