@@ -9,8 +9,6 @@ import { planMesh } from '../../contracts/mesh';
 import { DomainStack } from '../../stacks/domain-stack';
 import { dev, prod, spec } from '../helpers';
 
-Testing.setupJest();
-
 const products = [
   defineDataProduct(spec({ compatibility: 'FULL' })),
   defineDataProduct(spec({ name: 'refund-events', key: 'refundId', schema: z.object({ refundId: z.uuid() }), compatibility: 'NONE' })),

@@ -23,6 +23,8 @@ describe('the app, end to end', () => {
     products = join(work, 'products');
     outdir = join(work, 'cdktf.out');
     cpSync(join(root, 'contracts', 'products'), products, { recursive: true });
+    // …and the committed locks beside them (synth reads the `locks` folder beside `productsDir`).
+    cpSync(join(root, 'contracts', 'locks'), join(work, 'locks'), { recursive: true });
     // The products import '../../index': give the copy one that re-exports the real DSL.
     writeFileSync(join(work, 'index.ts'), `export * from '${join(root, 'contracts', 'index').replace(/\\/g, '/')}';\n`);
   });
