@@ -11,8 +11,16 @@ import type { Numbering } from './numbering';
 import { buildProtoRoot, TIMESTAMP_IMPORT, TIMESTAMP_TYPE, type ProtoProblem, type ProtoSubject } from './proto-schema';
 
 type Target = (root: protobuf.Root, options: Record<string, unknown>, callback: (err: Error | null, out?: string) => void) => void;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const proto3Target = require('protobufjs-cli/targets/proto3') as Target;
+/**
+ * Loaded on first use, so that importing the contract DSL (which runtime
+ * producers do, through the codec) does not need protobufjs-cli.
+ */
+let proto3Target: Target | undefined;
+function target(): Target {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  proto3Target ??= require('protobufjs-cli/targets/proto3') as Target;
+  return proto3Target;
+}
 
 /** A generated proto file. */
 export interface GeneratedProto {
@@ -39,7 +47,7 @@ export function generateProto(subject: ProtoSubject & { readonly id?: string; re
   const printRoot = new protobuf.Root();
   printRoot.add(top);
   let text = '';
-  proto3Target(printRoot, {}, (err, out) => {
+  target()(printRoot, {}, (err, out) => {
     if (err) throw err;
     text = out ?? '';
   });
