@@ -47,6 +47,8 @@ export interface CompiledProduct {
   readonly topic: string;
   readonly deadLetterTopic: string;
   readonly replayGroup: string;
+  /** Partition growth the contract asks for, per environment (events only). @default - none */
+  readonly partitionGrowth?: Readonly<Record<string, number>>;
   /** The file that declared it, relative to the project, when discovered from disk. */
   readonly source?: string;
 }
@@ -102,6 +104,7 @@ export function compileProduct(product: DataProduct, source?: string): { product
     topic,
     deadLetterTopic: dlq,
     replayGroup: replayGroupName(dlq),
+    ...(s.partitions?.grow ? { partitionGrowth: { ...s.partitions.grow } } : {}),
     ...(source ? { source } : {}),
   };
   return { product: compiled, problems: [] };

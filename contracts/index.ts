@@ -15,3 +15,8 @@ export { compileProduct } from './compile';
 export type { MeshPlan, StackPlan, ProductPlan, ProductEntry } from './mesh';
 export { planMesh } from './mesh';
 export { discoverProducts } from './discover';
+export type { PlanOptions, ContractPlan } from './mesh';
+export type { ProductLock, PartitionLock } from './lock/lock-file';
+export type { GeneratedProto } from './proto/print-proto';
+export { createCodec, toDeadLetter, ContractViolationError } from './codec';
+export type { Codec, CodecOptions, EncodeResult, DecodeResult, ContractViolation, DeadLetterRecord, DeadLetterContext, DeadLetterInput } from './codec';

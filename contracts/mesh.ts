@@ -9,6 +9,11 @@ import { deriveTopicPlans, type TopicPlans } from './derive/topic-config';
 import type { DataProduct } from './dsl/data-product';
 import type { EnvironmentConfig } from './environment';
 import { ContractError, type Problem } from './problems';
+import type { ProductLock } from './lock/lock-file';
+import { lockedPartitions } from './lock/partitions';
+import { checkLock } from './lock/update-lock';
+import { contractJsonSchema } from './proto/json-schema';
+import { generateProto, type GeneratedProto } from './proto/print-proto';
 
 /** A product as found: the declaration and the file it came from. */
 export interface ProductEntry {
@@ -22,6 +27,17 @@ export interface ProductPlan {
   readonly product: CompiledProduct;
   readonly topics: TopicPlans;
   readonly acls: readonly AclPlan[];
+  /** The product's generated proto3 file (the same in every environment). */
+  readonly proto: GeneratedProto;
+}
+
+/** One product major's contract artifacts, written by synth under `cdktf.out/contracts/`. */
+export interface ContractPlan {
+  readonly product: CompiledProduct;
+  /** The proto3 file, numbered by the product's lock (or afresh when planned without locks). */
+  readonly proto: GeneratedProto;
+  /** The JSON Schema of the record (draft 2020-12). */
+  readonly jsonSchema: Readonly<Record<string, unknown>>;
 }
 
 /** One domain's stack in one environment. */
@@ -39,6 +55,8 @@ export interface MeshPlan {
   readonly products: readonly CompiledProduct[];
   /** Every domain stack of every environment, sorted by name. */
   readonly stacks: readonly StackPlan[];
+  /** Every product's contract artifacts (proto, JSON Schema), sorted by product id. */
+  readonly contracts: readonly ContractPlan[];
 }
 
 /** Names that two products must never share, by namespace. */
@@ -93,17 +111,51 @@ export function findCollisions(products: readonly CompiledProduct[]): Problem[] 
   return problems;
 }
 
+/** Options of {@link planMesh}. */
+export interface PlanOptions {
+  /**
+   * The products' locks, by product id (`readLocks` of `contracts/locks/`).
+   * When given, every product must have a current lock (else a problem naming
+   * `npm run contracts:lock`; a change the evolution gate rejects gets the
+   * gate's messages), its field numbers come from the lock and its partitions
+   * are the lock's.
+   * @default - no locks: numbers assigned afresh, partitions derived (tests and previews)
+   */
+  readonly locks?: ReadonlyMap<string, ProductLock>;
+}
+
 /** Compiles and plans the mesh; throws a {@link ContractError} listing every problem of every product. */
-export function planMesh(entries: readonly ProductEntry[], environments: readonly EnvironmentConfig[]): MeshPlan {
+export function planMesh(entries: readonly ProductEntry[], environments: readonly EnvironmentConfig[], options: PlanOptions = {}): MeshPlan {
   const problems: Problem[] = [];
   const products: CompiledProduct[] = [];
+  const schemas = new Map<CompiledProduct, unknown>();
   for (const e of entries) {
     const r = compileProduct(e.product, e.source);
     problems.push(...r.problems);
-    if (r.product) products.push(r.product);
+    if (r.product) {
+      products.push(r.product);
+      schemas.set(r.product, e.product.spec.schema);
+    }
   }
   problems.push(...findCollisions(products));
   products.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const contracts = new Map<CompiledProduct, ContractPlan>();
+  const lockOk = new Set<CompiledProduct>();
+  for (const product of products) {
+    const lock = options.locks?.get(product.id);
+    if (options.locks) {
+      const lockProblems = checkLock(product, lock, environments);
+      problems.push(...lockProblems);
+      if (lockProblems.length) continue;
+      lockOk.add(product);
+    }
+    const generated = generateProto(product, lock?.numbering);
+    for (const p of generated.problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
+    if (generated.proto) {
+      contracts.set(product, { product, proto: generated.proto, jsonSchema: contractJsonSchema(product, schemas.get(product) as Parameters<typeof contractJsonSchema>[1]) });
+    }
+  }
 
   const byDomain = new Map<string, CompiledProduct[]>();
   for (const p of products) {
@@ -115,14 +167,15 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
   for (const env of environments) {
     for (const [domain, list] of byDomain) {
       const plans: ProductPlan[] = list.map((product) => {
-        const topics = deriveTopicPlans(product, env);
+        const entry = lockOk.has(product) ? options.locks?.get(product.id)?.partitions[env.name] : undefined;
+        const topics = deriveTopicPlans(product, env, entry ? lockedPartitions(product, env, entry) : undefined);
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
-        return { product, topics, acls: deriveAcls(product) };
+        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto };
       });
       stacks.push({ name: stackName(domain, env.name), domain, environment: env, products: plans });
     }
   }
   if (problems.length) throw new ContractError(problems);
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { products, stacks };
+  return { products, stacks, contracts: products.map((p) => contracts.get(p) as ContractPlan) };
 }

@@ -14,6 +14,8 @@ import { formatFinding, formatPolicyErrors } from '../contracts/policy/evaluate'
 import type { Finding } from '../contracts/policy/rule';
 import { readRetirements, RETIRED_FILE, type Retirement } from '../contracts/retire/retired';
 import { applyMeshPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
+import { readLocks } from '../contracts/lock/lock-store';
+import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { DomainStack } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
@@ -21,6 +23,11 @@ import { ENVIRONMENTS } from './environments';
 export interface SynthOptions {
   /** Where the product files are. @default `<project>/contracts/products` */
   readonly productsDir?: string;
+  /**
+   * Where the product locks are (`npm run contracts:lock` writes them; synth only reads).
+   * @default the `locks` folder beside `productsDir` (`<project>/contracts/locks`)
+   */
+  readonly locksDir?: string;
   /** Where to write. @default `$CDKTF_OUTDIR`, else `cdktf.out` */
   readonly outdir?: string;
   /** The environments. @default ENVIRONMENTS */
@@ -65,11 +72,13 @@ export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problem
     const s = e.product.spec as unknown as Record<string, unknown>;
     return !retiredIds.has(productId(String(s.domain), String(s.name), Number(s.version)));
   });
+  const read = readLocks(options.locksDir ?? join(dirname(dir), 'locks'), root);
+  const early = [...discovered.problems, ...read.problems];
   try {
-    const plan = planMesh(entries, options.environments ?? ENVIRONMENTS);
-    return discovered.problems.length ? { problems: discovered.problems } : { plan, problems: [], retired };
+    const plan = planMesh(entries, options.environments ?? ENVIRONMENTS, { locks: read.locks });
+    return early.length ? { problems: early } : { plan, problems: [], retired };
   } catch (err) {
-    if (err instanceof ContractError) return { problems: [...discovered.problems, ...err.problems] };
+    if (err instanceof ContractError) return { problems: [...early, ...err.problems] };
     throw err;
   }
 }
@@ -103,6 +112,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     const findings = policyFindings(stacks);
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
     writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }), null, 2)}\n`);
+    writeContractFiles(partial, plan);
     removeOutput(outdir);
     renameSync(partial, outdir);
     log.info(`contract-mesh: ${plan.products.length} data products → ${stacks.length} stacks in ${outdir}: ${stacks.map((s) => s.node.id).join(', ')}`);

@@ -4,6 +4,9 @@ import type { StackPlan } from '../contracts/mesh';
 import { DataProductTopics } from '../constructs/data-product-topics';
 import { kafkaAdminProvider } from '../constructs/kafka-admin-provider';
 import type { BackendConfig } from '../contracts/environment';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { deriveRegistryPlan } from '../contracts/derive/schema-registry';
+import { DomainSchemaRegistry } from '../constructs/schema-registry';
 
 /**
  * One domain in one environment (`<domain>-<env>`): what a domain team deploys
@@ -13,6 +16,8 @@ import type { BackendConfig } from '../contracts/environment';
 export class DomainStack extends TerraformStack {
   /** The products' Kafka resources, by product id. */
   public readonly products: ReadonlyMap<string, DataProductTopics>;
+  /** The domain's Glue Schema Registry and the products' schemas. */
+  public readonly schemaRegistry: DomainSchemaRegistry;
 
   constructor(scope: Construct, plan: StackPlan) {
     super(scope, plan.name);
@@ -30,6 +35,12 @@ export class DomainStack extends TerraformStack {
       );
     }
     this.products = products;
+    const aws = new AwsProvider(this, 'Aws', { region: plan.environment.region });
+    this.schemaRegistry = new DomainSchemaRegistry(this, 'SchemaRegistry', {
+      plan: deriveRegistryPlan(plan),
+      provider: aws,
+      preventDestroy: plan.environment.production,
+    });
   }
 }
 

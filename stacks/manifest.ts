@@ -23,6 +23,11 @@ function topic(t: TopicPlan) {
   };
 }
 
+function protoOf(plan: MeshPlan, id: string) {
+  const c = plan.contracts.find((x) => x.product.id === id);
+  return c ? { file: c.proto.file, package: c.proto.package, message: c.proto.message } : undefined;
+}
+
 /** The inputs of the review's cost estimate for one product in one environment. */
 export function costInputs(pp: ProductPlan): CostInputs {
   const p = pp.product;
@@ -91,6 +96,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
       suppressions: p.suppressions,
       source: p.source,
       shape: p.shape,
+      proto: protoOf(plan, p.id),
     })),
     stacks: plan.stacks.map((s) => ({
       name: s.name,

@@ -1,4 +1,6 @@
 /** Test helpers: a valid contract to vary, and compile/plan shortcuts. */
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { compileProduct, type CompiledProduct } from '../contracts/compile';
 import { defineDataProduct, z, type DataProductSpec } from '../contracts/index';
 import type { Problem } from '../contracts/problems';
@@ -48,4 +50,20 @@ export function compiled(overrides: Record<string, unknown> = {}): CompiledProdu
 /** The problems of a contract. */
 export function problemsOf(overrides: Record<string, unknown> = {}): Problem[] {
   return compileProduct(defineDataProduct(spec(overrides))).problems;
+}
+
+/**
+ * Copies the example contracts — products, their committed locks (and anything else committed beside them
+ * under contracts/ that synth reads) — into `work`, with an `index.ts` that re-exports the real DSL, since
+ * the products import '../../index'. Returns the copied products folder.
+ */
+export function copyExampleContracts(work: string): string {
+  const contracts = join(__dirname, '..', 'contracts');
+  const products = join(work, 'products');
+  cpSync(join(contracts, 'products'), products, { recursive: true });
+  for (const beside of ['locks', 'migrations']) {
+    if (existsSync(join(contracts, beside))) cpSync(join(contracts, beside), join(work, beside), { recursive: true });
+  }
+  writeFileSync(join(work, 'index.ts'), `export * from '${join(contracts, 'index').replace(/\\/g, '/')}';\n`);
+  return products;
 }

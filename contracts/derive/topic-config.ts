@@ -30,10 +30,12 @@ export interface TopicPlans {
 /** Entities keep every update for at least this long before compaction may drop it. */
 export const ENTITY_MIN_COMPACTION_LAG_MS = 3_600_000;
 
-/** The main topic's and the dead-letter topic's plans. */
-export function deriveTopicPlans(product: CompiledProduct, env: EnvironmentConfig): TopicPlans {
+/**
+ * The main topic's and the dead-letter topic's plans. `partitions` overrides
+ * the derived count (the lock's count: see `contracts/lock/partitions.ts`).
+ */
+export function deriveTopicPlans(product: CompiledProduct, env: EnvironmentConfig, partitions: Derived<number> = derivePartitions(product, env)): TopicPlans {
   const problems: Array<{ field: string; message: string; fix: string }> = [];
-  const partitions = derivePartitions(product, env);
   const rf = env.kafka.replicationFactor;
   const replicationFactor: Derived<number> = { value: rf, reason: `${env.name} replicates every topic ${rf}×` };
   const minIsr: Derived<string> = {

@@ -68,6 +68,24 @@ export interface ThroughputSpec {
   readonly averageMessageBytes: number;
 }
 
+/**
+ * An explicit request for more partitions. Partitions are fixed per
+ * environment when a major version is first locked and never change by
+ * themselves: adding partitions to a keyed topic moves keys to other
+ * partitions (per-key order breaks across the change), so only an `event`
+ * product may grow, and only when its contract asks for it here; fewer is
+ * impossible (the topic would be destroyed and re-created).
+ */
+export interface PartitionsSpec {
+  /**
+   * The partition count to grow to, per environment name (e.g. `{ prod: 12 }`);
+   * `npm run contracts:lock` records it in the lock. Must be at least the
+   * locked count; an `entity` may not grow within a major version.
+   * @default - no growth: the locked counts
+   */
+  readonly grow?: Readonly<Record<string, number>>;
+}
+
 /** Everything a domain team declares about one major version of a data product. */
 export interface DataProductSpec<S extends z.ZodObject = z.ZodObject> {
   /** The owning domain: `^[a-z][a-z0-9-]*$`, at most 24 characters; names the stack `<domain>-<env>`. */
@@ -115,6 +133,11 @@ export interface DataProductSpec<S extends z.ZodObject = z.ZodObject> {
    * @default - none
    */
   readonly suppressions?: readonly SuppressionSpec[];
+  /**
+   * Explicit partition growth (events only); see {@link PartitionsSpec}.
+   * @default - partitions as fixed by the lock at the first lock
+   */
+  readonly partitions?: PartitionsSpec;
 }
 
 const BRAND = Symbol.for('contract-mesh/data-product');

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Testing } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Acl } from '../../.gen/providers/kafka/acl';
 import { defineDataProduct } from '../../contracts/index';
 import { planMesh } from '../../contracts/mesh';
@@ -36,7 +35,6 @@ describe('MeshPolicy aspect', () => {
 
   it('fails if a resource of any package breaks an error rule: an error annotation on that resource', () => {
     const { stack, policy } = prodStack();
-    new AwsProvider(stack, 'Aws', { region: 'eu-west-1' });
     new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments' });
     new Acl(stack, 'Rogue', {
       aclPrincipal: 'User:someone', aclHost: '*', aclOperation: 'Read', aclPermissionType: 'Allow',
@@ -53,7 +51,6 @@ describe('MeshPolicy aspect', () => {
 
   it('applies a suppression declared with suppressPolicy to that subtree only, with its reason', () => {
     const { stack, policy } = prodStack();
-    new AwsProvider(stack, 'Aws', { region: 'eu-west-1' });
     const logs = new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments' });
     new CloudwatchLogGroup(stack, 'OtherLogs', { name: '/mesh/other' });
     suppressPolicy(logs, 'CM-LOG-1', 'audit logs are kept by legal hold');

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeMesh } from '../../stacks/app';
+import { copyExampleContracts } from '../helpers';
 
 const root = join(__dirname, '..', '..');
 
@@ -20,11 +21,9 @@ describe('the app, end to end', () => {
 
   beforeEach(() => {
     work = mkdtempSync(join(tmpdir(), 'contract-mesh-app-'));
-    products = join(work, 'products');
     outdir = join(work, 'cdktf.out');
-    cpSync(join(root, 'contracts', 'products'), products, { recursive: true });
-    // The products import '../../index': give the copy one that re-exports the real DSL.
-    writeFileSync(join(work, 'index.ts'), `export * from '${join(root, 'contracts', 'index').replace(/\\/g, '/')}';\n`);
+    // The example products with their committed locks (synth reads `locks` beside `productsDir`).
+    products = copyExampleContracts(work);
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,10 +1,11 @@
 /** The example mesh: a format guard for the full review, and the issue's "done when" on a real example. */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { reviewMesh } from '../../../contracts/review/review';
 import { EMPTY_OUTPUT, readSynthOutput } from '../../../contracts/review/synth-output';
 import { synthesizeMesh } from '../../../stacks/app';
+import { copyExampleContracts } from '../../helpers';
 
 const root = resolve(__dirname, '../../..');
 const quiet = { info: () => undefined, error: () => undefined };
@@ -12,10 +13,7 @@ const quiet = { info: () => undefined, error: () => undefined };
 /** Synthesizes a copy of the example products, minus `without`, into a fresh folder. */
 function synthExamples(without?: string): string {
   const work = mkdtempSync(join(tmpdir(), 'examples-review-'));
-  const products = join(work, 'products');
-  cpSync(join(root, 'contracts', 'products'), products, { recursive: true });
-  // The products import '../../index': give the copy one that re-exports the real DSL.
-  writeFileSync(join(work, 'index.ts'), `export * from '${join(root, 'contracts', 'index').replace(/\\/g, '/')}';\n`);
+  const products = copyExampleContracts(work);
   if (without) rmSync(join(products, without));
   const outdir = join(work, 'cdktf.out');
   expect(synthesizeMesh({ root, productsDir: products, outdir, retiredFile: join(work, 'retired.json'), log: quiet })).toBe(0);

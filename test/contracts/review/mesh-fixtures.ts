@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Retirement } from '../../../contracts/retire/retired';
 import { readSynthOutput, type SynthOutput } from '../../../contracts/review/synth-output';
+import { lockMesh } from '../../../contracts/lock/lock-mesh';
 import { synthesizeMesh } from '../../../stacks/app';
+import { ENVIRONMENTS } from '../../../stacks/environments';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -42,6 +44,9 @@ export function synth(products: Readonly<Record<string, Fixture>>, retired: read
   writeFileSync(retiredFile, JSON.stringify(retired));
   const outdir = join(work, 'cdktf.out');
   const errors: string[] = [];
+  // Lock the fixtures first (field numbers, partitions), as a team runs `npm run contracts:lock`.
+  const quiet = { info: () => undefined, error: (m: string) => errors.push(m) };
+  if (lockMesh({ root: work, productsDir, environments: ENVIRONMENTS, log: quiet }) !== 0) throw new Error(`contracts:lock failed:\n${errors.join('\n')}`);
   const code = synthesizeMesh({ root: work, productsDir, outdir, retiredFile, log: { info: () => undefined, error: (m) => errors.push(m) } });
   if (code !== 0) throw new Error(`synth failed:\n${errors.join('\n')}`);
   return { dir: outdir, output: readSynthOutput(outdir) };

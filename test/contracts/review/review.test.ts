@@ -21,7 +21,7 @@ describe('review of a change', () => {
   it('adds a product: new topics and grants, nothing blocks, new lineage edges', () => {
     const r = review({ payments: PAYMENTS, refunds: REFUNDS, chargebacks: { overrides: { name: 'chargeback-events' } } });
     expect(r.exitCode).toBe(0);
-    expect(summaryOf(r, 'payments-prod')).toEqual(['kafka_acl +14 ~0 ±0 -0', 'kafka_topic +2 ~0 ±0 -0']);
+    expect(summaryOf(r, 'payments-prod')).toEqual(['aws_glue_schema +1 ~0 ±0 -0', 'kafka_acl +14 ~0 ±0 -0', 'kafka_topic +2 ~0 ±0 -0']);
     expect(new Set(r.dangers.map((d) => `${d.level} ${d.code}`))).toEqual(new Set(['warning CM-DANGER-GRANT-WIDENS']));
     expect(edges(r, 'added')).toEqual(expect.arrayContaining(['U_payments_api -> T_payments_chargeback_events_v1', 'T_payments_chargeback_events_v1 -> U_ledger_sink', 'T_payments_chargeback_events_v1 -> D_payments_chargeback_events_v1_dlq']));
     expect(r.markdown).toMatch(/### payments\/chargeback-events@v1 — added/);
@@ -49,7 +49,7 @@ describe('review of a change', () => {
     ]);
     expect(errors[1].message).toContain('was deleted without being retired (npm run contracts:retire payments/refund-events@v1');
     expect(dangers(r, 'payments-dev').filter((d) => d.includes('DESTROY')).every((d) => d.startsWith('warning'))).toBe(true);
-    expect(summaryOf(r, 'payments-prod')).toEqual(['kafka_acl +0 ~0 ±0 -10', 'kafka_topic +0 ~0 ±0 -2']);
+    expect(summaryOf(r, 'payments-prod')).toEqual(['aws_glue_schema +0 ~0 ±0 -1', 'kafka_acl +0 ~0 ±0 -10', 'kafka_topic +0 ~0 ±0 -2']);
     expect(r.markdown).toMatch(/❌ 2 unacknowledged errors block this change/);
     expect(r.markdown).toMatch(/### payments\/refund-events@v1 — removed — ❌ NOT retired/);
   });
@@ -93,7 +93,7 @@ describe('review of a change', () => {
     const r = review({ payments: PAYMENTS, refunds: { ...REFUNDS, overrides: { ...REFUNDS.overrides, name: 'refunds' } } });
     expect(r.exitCode).toBe(1);
     expect(r.dangers.filter((d) => d.level === 'error').map((d) => d.message.split(':')[0]).sort()).toEqual(['topic "payments.refund-events.v1" is destroyed', 'topic "payments.refund-events.v1.dlq" is destroyed']);
-    expect(summaryOf(r, 'payments-prod')).toEqual(['kafka_acl +10 ~0 ±0 -10', 'kafka_topic +2 ~0 ±0 -2']);
+    expect(summaryOf(r, 'payments-prod')).toEqual(['aws_glue_schema +1 ~0 ±0 -1', 'kafka_acl +10 ~0 ±0 -10', 'kafka_topic +2 ~0 ±0 -2']);
     expect(edges(r, 'added')).toContain('U_payments_api -> T_payments_refunds_v1');
     expect(edges(r, 'removed')).toContain('U_payments_api -> T_payments_refund_events_v1');
   });

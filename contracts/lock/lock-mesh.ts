@@ -1,0 +1,64 @@
+/**
+ * `npm run contracts:lock`: discovers every product, compiles it, and creates
+ * or advances its lock. Refuses (writes nothing at all) when any contract is
+ * invalid or any change is rejected by the evolution gate — with the same
+ * messages as synth.
+ */
+import { dirname, join } from 'node:path';
+import { compileProduct, type CompiledProduct } from '../compile';
+import { discoverProducts } from '../discover';
+import type { EnvironmentConfig } from '../environment';
+import { findCollisions } from '../mesh';
+import { formatProblems, type Problem } from '../problems';
+import type { ProductLock } from './lock-file';
+import { readLocks, writeLock } from './lock-store';
+import { updateLock } from './update-lock';
+
+export interface LockMeshOptions {
+  /** Project root, for file names in messages. @default process.cwd() */
+  readonly root?: string;
+  /** Where the product files are. @default `<root>/contracts/products` */
+  readonly productsDir?: string;
+  /** Where the locks are. @default the `locks` folder beside `productsDir` */
+  readonly locksDir?: string;
+  /** The environments whose partitions are locked. */
+  readonly environments: readonly EnvironmentConfig[];
+  /** Where messages go. @default console */
+  readonly log?: { info(msg: string): void; error(msg: string): void };
+}
+
+/** Creates missing locks and appends accepted changes; returns the process exit code. */
+export function lockMesh(options: LockMeshOptions): number {
+  const log = options.log ?? { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
+  const root = options.root ?? process.cwd();
+  const productsDir = options.productsDir ?? join(root, 'contracts', 'products');
+  const locksDir = options.locksDir ?? join(dirname(productsDir), 'locks');
+  const discovered = discoverProducts(productsDir, root);
+  const read = readLocks(locksDir, root);
+  const problems: Problem[] = [...discovered.problems, ...read.problems];
+  const products: CompiledProduct[] = [];
+  for (const e of discovered.entries) {
+    const r = compileProduct(e.product, e.source);
+    problems.push(...r.problems);
+    if (r.product) products.push(r.product);
+  }
+  problems.push(...findCollisions(products));
+  const updates: Array<{ product: CompiledProduct; lock: ProductLock }> = [];
+  const notes: string[] = [];
+  for (const product of products) {
+    const u = updateLock(product, read.locks.get(product.id), options.environments);
+    problems.push(...u.problems);
+    if (u.lock && u.changed) {
+      updates.push({ product, lock: u.lock });
+      notes.push(...u.notes);
+    }
+  }
+  if (problems.length) {
+    log.error(formatProblems(problems).replace('nothing was synthesized', 'no lock was written'));
+    return 1;
+  }
+  for (const { product, lock } of updates) writeLock(locksDir, product.domain, product.name, product.version, lock);
+  for (const n of notes) log.info(`  ✔ ${n}`);
+  log.info(`contract-mesh: ${updates.length} lock${updates.length === 1 ? '' : 's'} written, ${products.length - updates.length} up to date. Commit contracts/locks/ with the contracts.`);
+  return 0;
+}

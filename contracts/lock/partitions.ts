@@ -1,0 +1,48 @@
+/**
+ * Partitions under the lock: fixed per environment at the first lock, never
+ * changed by a new derivation (a throughput change shows in the reason only),
+ * grown only by an event contract's explicit `partitions.grow`, never shrunk.
+ */
+import type { CompiledProduct } from '../compile';
+import type { Derived } from '../derive/derived';
+import { derivePartitions } from '../derive/partitions';
+import type { EnvironmentConfig } from '../environment';
+import type { Problem } from '../problems';
+import type { PartitionLock } from './lock-file';
+
+type Subject = Pick<CompiledProduct, 'id' | 'kind' | 'version' | 'throughput' | 'partitionGrowth'>;
+
+/** The partitions a lock would record for an environment: a first lock, or an existing entry with the contract's growth applied. */
+export function nextPartitionLock(product: Subject, env: EnvironmentConfig, existing: PartitionLock | undefined): { entry?: PartitionLock; problems: Problem[] } {
+  const grow = product.partitionGrowth?.[env.name];
+  const initial = existing?.initial ?? derivePartitions(product, env).value;
+  const current = existing?.current ?? initial;
+  if (grow === undefined || grow === current) return { entry: { initial, current }, problems: [] };
+  if (product.kind === 'entity') {
+    return { problems: [{ product: product.id, field: `partitions.grow.${env.name}`, message: `an entity never changes partitions within a major version (locked: ${current} in ${env.name}).`, fix: `remove partitions.grow.${env.name}; declare the next major version (version: ${product.version + 1}) for more partitions.` }] };
+  }
+  if (grow < current) {
+    return {
+      problems: [{
+        product: product.id,
+        field: `partitions.grow.${env.name}`,
+        message: `asks for ${grow} partitions in ${env.name}, fewer than the ${current} locked; Kafka cannot remove partitions and the provider would destroy and re-create the topic (all data lost).`,
+        fix: `set partitions.grow.${env.name} to ${current} or more, or remove it.`,
+      }],
+    };
+  }
+  return { entry: { initial, current: grow }, problems: [] };
+}
+
+/** The plan's partition count from a lock entry, with the reason (quoting what a fresh derivation would give). */
+export function lockedPartitions(product: Subject, env: EnvironmentConfig, entry: PartitionLock): Derived<number> {
+  const derived = derivePartitions(product, env);
+  const now = derived.value === entry.current ? `derivation agrees (${derived.reason})` : `derived now would be ${derived.value} (${derived.reason}), but partitions never change by themselves`;
+  if (entry.current === entry.initial) {
+    return { value: entry.current, reason: `${entry.current} partitions: fixed by the lock at v${product.version}'s first lock; ${now}` };
+  }
+  return {
+    value: entry.current,
+    reason: `${entry.current} partitions: grown from ${entry.initial} (fixed at v${product.version}'s first lock) by the contract's partitions.grow.${env.name} — DANGER: the growth moved keys to other partitions, so per-key order broke across it; ${now}`,
+  };
+}
