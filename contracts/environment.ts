@@ -1,4 +1,5 @@
 import type { Classification } from './dsl/data-product';
+import type { AwsEnvironment } from './platform/aws-environment';
 
 /** How the Kafka provider (and so Terraform) authenticates as the administrative identity. */
 export type KafkaAdminAuth =
@@ -61,4 +62,9 @@ export interface EnvironmentConfig {
   readonly retentionOverflow: 'error' | 'clamp';
   /** Terraform state backend. */
   readonly backend: BackendConfig;
+  /**
+   * The AWS platform of this environment (MSK, RDS, ECS, identities, deployments).
+   * @default - no platform, identities or deployment stacks for this environment
+   */
+  readonly aws?: AwsEnvironment;
 }

@@ -4,6 +4,7 @@
  */
 import { compileProduct, type CompiledProduct } from './compile';
 import { deriveAcls, type AclPlan } from './derive/acls';
+import { deriveDeployments, type DeploymentPlan } from './derive/deployment';
 import { pgSchemaName, pgTableName, protoFile, protoPackage, stackName } from './derive/names';
 import { deriveTopicPlans, type TopicPlans } from './derive/topic-config';
 import type { DataProduct } from './dsl/data-product';
@@ -22,6 +23,11 @@ export interface ProductPlan {
   readonly product: CompiledProduct;
   readonly topics: TopicPlans;
   readonly acls: readonly AclPlan[];
+  /**
+   * The consumers' services (consumers with a `deployment`).
+   * @default - none
+   */
+  readonly deployments?: readonly DeploymentPlan[];
 }
 
 /** One domain's stack in one environment. */
@@ -107,7 +113,9 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
       const plans: ProductPlan[] = list.map((product) => {
         const topics = deriveTopicPlans(product, env);
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
-        return { product, topics, acls: deriveAcls(product) };
+        const deployed = deriveDeployments(product, topics.topic.partitions.value, env);
+        for (const p of deployed.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
+        return { product, topics, acls: deriveAcls(product), deployments: deployed.deployments };
       });
       stacks.push({ name: stackName(domain, env.name), domain, environment: env, products: plans });
     }
