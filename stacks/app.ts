@@ -4,12 +4,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { App } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';
 import { ContractError, formatProblems, type Problem } from '../contracts/problems';
 import { buildManifest } from './manifest';
+import { buildAwsStacks } from './aws-stacks';
 import { DomainStack } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
 
@@ -26,9 +27,9 @@ export interface SynthOptions {
   readonly log?: { info(msg: string): void; error(msg: string): void };
 }
 
-/** Adds every domain stack of the plan to `app`. */
-export function buildStacks(app: App, plan: MeshPlan): DomainStack[] {
-  return plan.stacks.map((s) => new DomainStack(app, s));
+/** Adds every stack of the plan to `app`: per environment with AWS settings `platform-<env>` and `identities-<env>`, then every domain stack. */
+export function buildStacks(app: App, plan: MeshPlan): TerraformStack[] {
+  return [...buildAwsStacks(app, plan), ...plan.stacks.map((s) => new DomainStack(app, s))];
 }
 
 /** Discovers and plans the mesh; every problem of every product, or the plan. */

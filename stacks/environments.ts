@@ -38,7 +38,12 @@ export const dev: EnvironmentConfig = {
   backend: { type: 'local' },
   aws: {
     accountId: '111111111111',
-    network: { vpcId: 'vpc-0dev0000000000001', privateSubnetIds: ['subnet-0dev000000000000a', 'subnet-0dev000000000000b'] },
+    network: {
+      vpcId: 'vpc-0dev0000000000001',
+      privateSubnetIds: ['subnet-0dev000000000000a', 'subnet-0dev000000000000b'],
+      endpointSecurityGroupId: 'sg-0dev0000000000e01',
+      s3PrefixListId: 'pl-6da54004',
+    },
     msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.t3.small', brokerCount: 2, volumeSizeGiB: 100 },
     rds: { engineVersion: '17.5', instanceClass: 'db.t4g.small', allocatedStorageGiB: 20, multiAz: false, backupRetentionDays: 1, deletionProtection: false },
     logRetentionDays: 7,
@@ -82,6 +87,8 @@ export const prod: EnvironmentConfig = {
     network: {
       vpcId: 'vpc-0prod000000000001',
       privateSubnetIds: ['subnet-0prod00000000000a', 'subnet-0prod00000000000b', 'subnet-0prod00000000000c'],
+      endpointSecurityGroupId: 'sg-0prod000000000e01',
+      s3PrefixListId: 'pl-6da54004',
     },
     msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.m7g.large', brokerCount: 3, volumeSizeGiB: 1000 },
     rds: { engineVersion: '17.5', instanceClass: 'db.r7g.large', allocatedStorageGiB: 200, multiAz: true, backupRetentionDays: 14, deletionProtection: true },

@@ -56,6 +56,13 @@ export interface AwsEnvironment {
     readonly vpcId: string;
     /** Private subnets (one per AZ) for brokers, the database and the services. */
     readonly privateSubnetIds: readonly string[];
+    /**
+     * The security group of the VPC's interface endpoints (ECR, CloudWatch Logs, Secrets
+     * Manager): the only HTTPS a service may reach, besides S3 below.
+     */
+    readonly endpointSecurityGroupId: string;
+    /** The S3 gateway endpoint's prefix list (ECR image layers come from S3). */
+    readonly s3PrefixListId: string;
   };
   readonly msk: MskSettings;
   readonly rds: RdsSettings;
