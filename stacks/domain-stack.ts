@@ -4,6 +4,7 @@ import type { StackPlan } from '../contracts/mesh';
 import { DataProductTopics } from '../constructs/data-product-topics';
 import { kafkaAdminProvider } from '../constructs/kafka-admin-provider';
 import type { BackendConfig } from '../contracts/environment';
+import { addDeployments } from './domain-deployments';
 
 /**
  * One domain in one environment (`<domain>-<env>`): what a domain team deploys
@@ -13,6 +14,8 @@ import type { BackendConfig } from '../contracts/environment';
 export class DomainStack extends TerraformStack {
   /** The products' Kafka resources, by product id. */
   public readonly products: ReadonlyMap<string, DataProductTopics>;
+  /** Per product id with deployed consumers: the scope of its services and alarms (empty without `aws` settings). */
+  public readonly deployments: ReadonlyMap<string, Construct>;
 
   constructor(scope: Construct, plan: StackPlan) {
     super(scope, plan.name);
@@ -30,6 +33,7 @@ export class DomainStack extends TerraformStack {
       );
     }
     this.products = products;
+    this.deployments = addDeployments(this, plan);
   }
 }
 

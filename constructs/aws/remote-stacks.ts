@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DataTerraformRemoteState, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3 } from 'cdktf';
+import { DataTerraformRemoteState, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, Token, propertyAccess } from 'cdktf';
 import type { EnvironmentConfig } from '../../contracts/environment';
 
 /**
@@ -14,7 +14,7 @@ export function remoteStack(scope: Construct, id: string, env: EnvironmentConfig
   return new DataTerraformRemoteStateS3(scope, id, { bucket: b.bucket, key: `${b.keyPrefix}/${other}.tfstate`, region: b.region, encrypt: true, kmsKeyId: b.kmsKeyId });
 }
 
-/** `data.terraform_remote_state.<x>.outputs.<output>["<key>"]`, as an interpolation (for map outputs). */
+/** `data.terraform_remote_state.<x>.outputs.<output>["<key>"]`: one entry of a map output. */
 export function remoteMapEntry(state: DataTerraformRemoteState, output: string, key: string): string {
-  return `\${data.terraform_remote_state.${state.friendlyUniqueId}.outputs.${output}[${JSON.stringify(key)}]}`;
+  return Token.asString(propertyAccess(state.get(output), [key]));
 }
