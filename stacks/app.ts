@@ -67,6 +67,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
     const stacks = buildStacks(app, plan);
+    for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
     app.synth();
     writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan), null, 2)}\n`);
     removeOutput(outdir);
