@@ -39,9 +39,9 @@ export const dev: EnvironmentConfig = {
   aws: {
     accountId: '111111111111',
     network: {
-      vpcId: 'vpc-0dev0000000000001',
-      privateSubnetIds: ['subnet-0dev000000000000a', 'subnet-0dev000000000000b'],
-      endpointSecurityGroupId: 'sg-0dev0000000000e01',
+      vpcId: 'vpc-0de0000000000d001',
+      privateSubnetIds: ['subnet-0de000000000000a1', 'subnet-0de000000000000b1'],
+      endpointSecurityGroupId: 'sg-0de0000000000e001',
       s3PrefixListId: 'pl-6da54004',
     },
     msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.t3.small', brokerCount: 2, volumeSizeGiB: 100 },
@@ -85,9 +85,9 @@ export const prod: EnvironmentConfig = {
   aws: {
     accountId: '111111111111',
     network: {
-      vpcId: 'vpc-0prod000000000001',
-      privateSubnetIds: ['subnet-0prod00000000000a', 'subnet-0prod00000000000b', 'subnet-0prod00000000000c'],
-      endpointSecurityGroupId: 'sg-0prod000000000e01',
+      vpcId: 'vpc-0f0d000000000f001',
+      privateSubnetIds: ['subnet-0f0d00000000000a1', 'subnet-0f0d00000000000b1', 'subnet-0f0d00000000000c1'],
+      endpointSecurityGroupId: 'sg-0f0d000000000e001',
       s3PrefixListId: 'pl-6da54004',
     },
     msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.m7g.large', brokerCount: 3, volumeSizeGiB: 1000 },

@@ -4,6 +4,7 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { EnvironmentConfig } from '../contracts/environment';
+import { assertAwsEnvironment } from '../contracts/platform/aws-environment-rules';
 import { clusterName, platformKeyAlias, platformStackName } from '../contracts/derive/aws-names';
 import { awsProvider } from '../constructs/aws/aws-provider';
 import { KafkaCluster } from '../constructs/aws/kafka-cluster';
@@ -43,6 +44,7 @@ export class PlatformStack extends TerraformStack {
     const name = platformStackName(env.name);
     super(scope, name);
     if (!env.aws) throw new Error(`environment ${env.name} has no aws settings; add them in stacks/environments.ts`);
+    assertAwsEnvironment(env);
     configureBackend(this, name, env.backend);
     awsProvider(this, env, name);
     this.key = new KmsKey(this, 'Key', {
