@@ -20,7 +20,7 @@ export function deployedSpec(overrides: Record<string, unknown> = {}, deployment
   });
 }
 
-export function plan(specs: ReadonlyArray<Record<string, unknown>>, envs: readonly EnvironmentConfig[]): MeshPlan {
+export function plan(specs: ReadonlyArray<object>, envs: readonly EnvironmentConfig[]): MeshPlan {
   return planMesh(specs.map((s) => ({ product: defineDataProduct(s as never) })), envs);
 }
 

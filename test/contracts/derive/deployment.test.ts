@@ -4,7 +4,7 @@ import { compiled, dev, prod } from '../../helpers';
 import { DEPLOYMENT, deployedSpec, plan } from '../../aws-helpers';
 
 const withDeployment = (deployment: Record<string, unknown>, overrides: Record<string, unknown> = {}) =>
-  compiled({ ...deployedSpec({}, deployment), ...overrides } as Record<string, unknown>);
+  compiled({ ...deployedSpec({}, deployment), ...overrides } as unknown as Record<string, unknown>);
 
 describe('deriveDeployments', () => {
   it('keeps maxTasks within the partitions and names every wire by rule', () => {
