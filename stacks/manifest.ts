@@ -51,6 +51,7 @@ export function buildManifest(plan: MeshPlan) {
         topic: topic(pp.topics.topic),
         deadLetter: topic(pp.topics.deadLetter),
         acls: pp.acls,
+        ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
       })),
     })),
   };

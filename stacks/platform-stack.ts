@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { EnvironmentConfig } from '../contracts/environment';
@@ -25,7 +26,26 @@ export const PLATFORM_OUTPUTS = [
   'database_port',
   'database_master_secret_arn',
   'ecs_cluster_arn',
+  'kafka_admin_policy_arn',
 ] as const;
+
+/**
+ * What the administrative identity (Terraform's Kafka provider, `aws-iam`) may do on the
+ * cluster: connect, manage topics and their configs, manage ACLs (`AlterCluster`). Explicit
+ * actions, never `kafka-cluster:*`.
+ */
+export const KAFKA_ADMIN_ACTIONS: readonly string[] = [
+  'kafka-cluster:Connect',
+  'kafka-cluster:DescribeCluster',
+  'kafka-cluster:AlterCluster',
+  'kafka-cluster:DescribeClusterDynamicConfiguration',
+  'kafka-cluster:CreateTopic',
+  'kafka-cluster:DescribeTopic',
+  'kafka-cluster:AlterTopic',
+  'kafka-cluster:DeleteTopic',
+  'kafka-cluster:DescribeTopicDynamicConfiguration',
+  'kafka-cluster:AlterTopicDynamicConfiguration',
+];
 
 /**
  * `platform-<env>`: what every domain stack stands on, deployed once per
@@ -39,6 +59,8 @@ export class PlatformStack extends TerraformStack {
   readonly kafka: KafkaCluster;
   readonly database: PlatformDatabase;
   readonly ecsCluster: EcsCluster;
+  /** Attach to the deploy runner's role: the administrative identity's rights, by IAM policy (not ACLs). */
+  readonly kafkaAdminPolicy: IamPolicy;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     const name = platformStackName(env.name);
@@ -60,6 +82,19 @@ export class PlatformStack extends TerraformStack {
       name: clusterName(env.name),
       setting: [{ name: 'containerInsights', value: 'enabled' }],
     });
+    const cluster = this.kafka.cluster;
+    const scoped = (kind: string) => `arn:aws:kafka:${env.region}:${env.aws!.accountId}:${kind}/${cluster.clusterName}/${cluster.clusterUuid}/*`;
+    this.kafkaAdminPolicy = new IamPolicy(this, 'KafkaAdminPolicy', {
+      name: `mesh-${env.name}-kafka-admin`,
+      description: `contract-mesh ${env.name}: the administrative identity (Terraform's Kafka provider) on MSK mesh-${env.name}`,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Cluster', Effect: 'Allow', Action: KAFKA_ADMIN_ACTIONS.filter((a) => !/Topic/.test(a)), Resource: [cluster.arn] },
+          { Sid: 'Topics', Effect: 'Allow', Action: KAFKA_ADMIN_ACTIONS.filter((a) => /Topic/.test(a)), Resource: [scoped('topic')] },
+        ],
+      }),
+    });
     const out = (id: (typeof PLATFORM_OUTPUTS)[number], value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out('kms_key_arn', this.key.arn, 'the platform key: SCRAM secrets and every mesh secret are encrypted with it');
     out('msk_cluster_arn', this.kafka.cluster.arn, 'the MSK cluster');
@@ -73,5 +108,6 @@ export class PlatformStack extends TerraformStack {
     out('database_port', Token.asString(this.database.instance.port), 'the PostgreSQL port');
     out('database_master_secret_arn', this.database.instance.masterUserSecret.get(0).secretArn, 'the RDS-managed master secret (for the migration function only)');
     out('ecs_cluster_arn', this.ecsCluster.arn, 'the ECS cluster of the consumer services');
+    out('kafka_admin_policy_arn', this.kafkaAdminPolicy.arn, 'attach to the role that runs cdktf deploy');
   }
 }

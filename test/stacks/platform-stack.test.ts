@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { dev, prod } from '../helpers';
-import { resources } from '../aws-helpers';
+import { parseTemplated, resources } from '../aws-helpers';
+import { leastPrivilegeFindings } from '../../contracts/platform/iam-rules';
 
 const synth = (env: typeof dev) => JSON.parse(Testing.synth(new PlatformStack(Testing.app(), env), true));
 
@@ -84,5 +85,25 @@ describe('platform-<env>', () => {
       summary[type] = Object.values(blocks).map((b) => b.name ?? b.cluster_name ?? b.identifier ?? b.description ?? '').sort();
     }
     expect(summary).toMatchSnapshot();
+  });
+});
+
+describe('the administrative identity', () => {
+  const tf = JSON.parse(Testing.synth(new PlatformStack(Testing.app(), dev), true));
+
+  it('is authorised by an IAM policy with explicit kafka-cluster actions, scoped to this cluster', () => {
+    const [policy] = resources(tf, 'aws_iam_policy');
+    expect(policy.name).toBe('mesh-dev-kafka-admin');
+    const doc = parseTemplated(policy.policy);
+    expect(leastPrivilegeFindings(doc)).toEqual([]);
+    const actions = doc.Statement.flatMap((s: { Action: string[] }) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['kafka-cluster:Connect', 'kafka-cluster:AlterCluster', 'kafka-cluster:CreateTopic']));
+    for (const a of actions) expect(a).not.toMatch(/\*/);
+    expect(doc.Statement[1].Resource).toEqual([expect.stringMatching(/^arn:aws:kafka:eu-west-1:111111111111:topic\/<aws_msk_cluster\..*\.cluster_name>\/<aws_msk_cluster\..*\.cluster_uuid>\/\*$/)]);
+  });
+
+  it('fails if the admin principal is not exempt by name: it gets no SCRAM identity', () => {
+    expect(JSON.stringify(tf)).not.toContain('AmazonMSK_');
+    expect(dev.kafka.adminAuth.mechanism).toBe('aws-iam');
   });
 });
