@@ -41,6 +41,7 @@ export function addDeployments(stack: TerraformStack, plan: StackPlan): Readonly
           kmsKeyArn: platform.getString('kms_key_arn'),
           brokerSecurityGroupId: platform.getString('broker_security_group_id'),
           databaseSecurityGroupId: d.sink ? platform.getString('database_security_group_id') : undefined,
+          database: d.sink ? { address: platform.getString('database_address'), port: platform.getString('database_port') } : undefined,
         },
       });
     }

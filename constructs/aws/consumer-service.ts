@@ -15,7 +15,7 @@ import { clusterName, ecsClusterArn, secretArnPattern } from '../../contracts/de
 import { kafkaUserName } from '../../contracts/derive/names';
 import type { EnvironmentConfig } from '../../contracts/environment';
 import { MSK_SCRAM_PORT } from './kafka-cluster';
-import { POSTGRES_PORT } from './platform-database';
+import { PLATFORM_DATABASE_NAME, POSTGRES_PORT } from './platform-database';
 
 /** What the service needs from the platform and identities stacks (tokens or literals). */
 export interface ConsumerServiceWiring {
@@ -32,6 +32,11 @@ export interface ConsumerServiceWiring {
    * @default - required only for a sink
    */
   readonly databaseSecurityGroupId?: string;
+  /**
+   * The database's host and port (`PG_HOST`, `PG_PORT` of a sink).
+   * @default - required only for a sink
+   */
+  readonly database?: { readonly address: string; readonly port: string };
 }
 
 /** Props of {@link ConsumerService}. */
@@ -77,7 +82,7 @@ export class ConsumerService extends Construct {
     super(scope, id);
     const { env, plan, wiring } = props;
     const aws = env.aws!;
-    if (plan.sink && !wiring.databaseSecurityGroupId) throw new Error(`${plan.serviceName}: a sink needs the database security group`);
+    if (plan.sink && (!wiring.databaseSecurityGroupId || !wiring.database)) throw new Error(`${plan.serviceName}: a sink needs the database's security group, address and port`);
     for (const w of plan.warnings) Annotations.of(this).addWarning(w);
 
     this.logGroup = new CloudwatchLogGroup(this, 'Logs', { name: plan.logGroupName, retentionInDays: aws.logRetentionDays });
@@ -174,7 +179,15 @@ export class ConsumerService extends Construct {
       { name: 'KAFKA_TOPIC', value: plan.topic },
       { name: 'KAFKA_DEAD_LETTER_TOPIC', value: plan.deadLetterTopic },
       { name: 'KAFKA_GROUP_ID', value: plan.group },
-      ...(plan.sink ? [{ name: 'PG_SCHEMA', value: plan.sink.schema }, { name: 'PG_TABLE', value: plan.sink.table }] : []),
+      ...(plan.sink && wiring.database
+        ? [
+            { name: 'PG_HOST', value: wiring.database.address },
+            { name: 'PG_PORT', value: wiring.database.port },
+            { name: 'PG_DATABASE', value: PLATFORM_DATABASE_NAME },
+            { name: 'PG_SCHEMA', value: plan.sink.schema },
+            { name: 'PG_TABLE', value: plan.sink.table },
+          ]
+        : []),
     ];
     const secrets: Array<{ name: string; valueFrom: string }> = [
       { name: 'KAFKA_PASSWORD', valueFrom: `${wiring.kafkaSecretArn}:password::` },

@@ -30,6 +30,11 @@ export class EphemeralRandomPassword extends TerraformElement {
     return `ephemeral.aws_secretsmanager_random_password.${this.friendlyUniqueId}.random_password`;
   }
 
+  /** cdktf's HCL renderer knows no `ephemeral` blocks: refuse rather than silently drop the password. */
+  override toHclTerraform(): any {
+    throw new Error(`${this.node.path}: ephemeral resources need JSON output; synthesize without hclOutput.`);
+  }
+
   override toTerraform(): any {
     return {
       ephemeral: {

@@ -6,6 +6,8 @@ import type { EnvironmentConfig } from '../../contracts/environment';
 import { clusterName } from '../../contracts/derive/aws-names';
 
 export const POSTGRES_PORT = 5432;
+/** The database every sink schema lives in. */
+export const PLATFORM_DATABASE_NAME = 'mesh';
 
 /** Props of {@link PlatformDatabase}. */
 export interface PlatformDatabaseProps {
@@ -52,7 +54,7 @@ export class PlatformDatabase extends Construct {
       storageType: 'gp3',
       storageEncrypted: true,
       kmsKeyId: props.kmsKeyArn,
-      dbName: 'mesh',
+      dbName: PLATFORM_DATABASE_NAME,
       username: 'mesh_admin',
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,

@@ -159,7 +159,13 @@ describe('a domain stack with a deployed consumer', () => {
       '${data.terraform_remote_state.Platform.outputs.database_security_group_id}',
     ]);
     const [container] = parseTemplated(resources(t, 'aws_ecs_task_definition')[0].container_definitions);
-    expect(container.environment).toEqual(expect.arrayContaining([{ name: 'PG_SCHEMA', value: 'payments' }, { name: 'PG_TABLE', value: 'payment_events_v1__ledger' }]));
+    expect(container.environment).toEqual(expect.arrayContaining([
+      { name: 'PG_HOST', value: '<data.terraform_remote_state.Platform.outputs.database_address>' },
+      { name: 'PG_PORT', value: '<data.terraform_remote_state.Platform.outputs.database_port>' },
+      { name: 'PG_DATABASE', value: 'mesh' },
+      { name: 'PG_SCHEMA', value: 'payments' },
+      { name: 'PG_TABLE', value: 'payment_events_v1__ledger' },
+    ]));
     expect(container.secrets).toContainEqual({ name: 'PG_LOGIN', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:mesh/dev/postgres/payments/payment_events_v1__ledger' });
     const doc = parseTemplated(resources(t, 'aws_iam_role_policy')[0].policy);
     expect(doc.Statement[0].Resource).toContain('arn:aws:secretsmanager:eu-west-1:111111111111:secret:mesh/dev/postgres/payments/payment_events_v1__ledger-??????');
