@@ -3,7 +3,7 @@
  * (a {@link CompiledProduct}): every name derived, the schema read into a
  * {@link Shape}. Constructs and generators take compiled products only.
  */
-import type { Classification, Compatibility, DataProduct, DeploymentSpec, Principal, ProductKind } from './dsl/data-product';
+import type { Classification, Compatibility, DataProduct, DeploymentSpec, Principal, ProductKind, SuppressionSpec } from './dsl/data-product';
 import {
   consumerGroupName,
   deadLetterTopicName,
@@ -42,6 +42,10 @@ export interface CompiledProduct {
   readonly throughput: { readonly peakMessagesPerSecond: number; readonly averageMessageBytes: number };
   readonly consumers: readonly CompiledConsumer[];
   readonly shape: Shape;
+  /** Expected distinct keys, when the contract declares it. */
+  readonly keyCardinality?: number;
+  /** Policy suppressions declared in the contract (empty when none). */
+  readonly suppressions: readonly SuppressionSpec[];
   readonly topic: string;
   readonly deadLetterTopic: string;
   readonly replayGroup: string;
@@ -100,6 +104,8 @@ export function compileProduct(product: DataProduct, source?: string): { product
       ...(c.deployment ? { deployment: { ...c.deployment } } : {}),
     })),
     shape,
+    ...(s.keyCardinality !== undefined ? { keyCardinality: s.keyCardinality } : {}),
+    suppressions: (s.suppressions ?? []).map((x) => ({ rule: x.rule, resource: x.resource, reason: x.reason })),
     topic,
     deadLetterTopic: dlq,
     replayGroup: replayGroupName(dlq),

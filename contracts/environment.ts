@@ -67,4 +67,22 @@ export interface EnvironmentConfig {
    * @default - no platform, identities or deployment stacks for this environment
    */
   readonly aws?: AwsEnvironment;
+  /**
+   * Price inputs of the review's cost estimate.
+   * @default - the review shows bytes and partitions, no money
+   */
+  readonly pricing?: PricingConfig;
+}
+
+/** What storage and partitions cost in this environment (the review quotes them as its inputs). */
+export interface PricingConfig {
+  /** Price of one GB (10⁹ bytes) stored for a month, e.g. 0.10 (MSK provisioned storage, USD). */
+  readonly storagePerGbMonth: number;
+  /** Price of one partition for an hour, e.g. 0.0015 (MSK Serverless, USD). */
+  readonly partitionPerHour: number;
+  /**
+   * The currency the prices are in.
+   * @default 'USD'
+   */
+  readonly currency?: string;
 }

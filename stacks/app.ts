@@ -9,6 +9,11 @@ import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';
 import { ContractError, formatProblems, type Problem } from '../contracts/problems';
+import { productId } from '../contracts/derive/names';
+import { formatFinding, formatPolicyErrors } from '../contracts/policy/evaluate';
+import type { Finding } from '../contracts/policy/rule';
+import { readRetirements, RETIRED_FILE, type Retirement } from '../contracts/retire/retired';
+import { applyMeshPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
 import { buildManifest } from './manifest';
 import { buildAwsStacks } from './aws-stacks';
 import { DomainStack } from './domain-stack';
@@ -23,23 +28,48 @@ export interface SynthOptions {
   readonly environments?: readonly EnvironmentConfig[];
   /** Project root, for file names in messages. @default process.cwd() */
   readonly root?: string;
+  /** Retired product versions (`npm run contracts:retire`). @default `<root>/contracts/retired.json` */
+  readonly retiredFile?: string;
   /** Where messages go. @default console */
   readonly log?: { info(msg: string): void; error(msg: string): void };
 }
 
-/** Adds every stack of the plan to `app`: per environment with AWS settings `platform-<env>` and `identities-<env>`, then every domain stack. */
+/** Adds every stack of the plan to `app`: per environment with AWS settings `platform-<env>` and `identities-<env>`, then every domain stack, each with the policy guardrails aspect. */
 export function buildStacks(app: App, plan: MeshPlan): TerraformStack[] {
-  return [...buildAwsStacks(app, plan), ...plan.stacks.map((s) => new DomainStack(app, s))];
+  const principals = meshPrincipals(plan);
+  const domains = plan.stacks.map((s) => {
+    const stack = new DomainStack(app, s);
+    applyMeshPolicy(stack, s, principals);
+    return stack;
+  });
+  return [...buildAwsStacks(app, plan), ...domains];
+}
+
+/** Every policy finding of the stacks (after synth), suppressed ones included. */
+export function policyFindings(stacks: readonly TerraformStack[]): Finding[] {
+  return stacks.flatMap((s) => (s instanceof DomainStack ? meshPolicyOf(s)?.findings ?? [] : []));
 }
 
 /** Discovers and plans the mesh; every problem of every product, or the plan. */
-export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problems: Problem[] } {
+export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problems: Problem[]; retired?: Retirement[] } {
   const root = options.root ?? process.cwd();
   const dir = options.productsDir ?? join(root, 'contracts', 'products');
   const discovered = discoverProducts(dir, root);
+  let retired: Retirement[];
   try {
-    const plan = planMesh(discovered.entries, options.environments ?? ENVIRONMENTS);
-    return discovered.problems.length ? { problems: discovered.problems } : { plan, problems: [] };
+    retired = readRetirements(options.retiredFile ?? join(root, RETIRED_FILE));
+  } catch (err) {
+    return { problems: [...discovered.problems, { product: RETIRED_FILE, field: '(file)', message: (err as Error).message, fix: 'fix or restore the file.' }] };
+  }
+  const retiredIds = new Set(retired.map((r) => r.id));
+  // A retired version's resources are removed, even while its file is still there.
+  const entries = discovered.entries.filter((e) => {
+    const s = e.product.spec as unknown as Record<string, unknown>;
+    return !retiredIds.has(productId(String(s.domain), String(s.name), Number(s.version)));
+  });
+  try {
+    const plan = planMesh(entries, options.environments ?? ENVIRONMENTS);
+    return discovered.problems.length ? { problems: discovered.problems } : { plan, problems: [], retired };
   } catch (err) {
     if (err instanceof ContractError) return { problems: [...discovered.problems, ...err.problems] };
     throw err;
@@ -56,8 +86,9 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   const log = options.log ?? { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   const partial = `${outdir}.partial-${process.pid}`;
+  let stacks: TerraformStack[] = [];
   try {
-    const { plan, problems } = loadMesh(options);
+    const { plan, problems, retired } = loadMesh(options);
     if (!plan) {
       removeOutput(outdir);
       log.error(formatProblems(problems));
@@ -66,10 +97,15 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
-    const stacks = buildStacks(app, plan);
+    stacks = buildStacks(app, plan);
     for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
+    // Check every stack before writing any, so that one run reports every policy error.
+    for (const s of stacks) if (s instanceof DomainStack) meshPolicyOf(s)?.visit(s);
+    if (policyFindings(stacks).some((f) => f.level === 'error' && !f.suppressed)) throw new Error('policy errors');
     app.synth();
-    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan), null, 2)}\n`);
+    const findings = policyFindings(stacks);
+    for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
+    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }), null, 2)}\n`);
     removeOutput(outdir);
     renameSync(partial, outdir);
     log.info(`contract-mesh: ${plan.products.length} data products → ${stacks.length} stacks in ${outdir}: ${stacks.map((s) => s.node.id).join(', ')}`);
@@ -77,7 +113,10 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   } catch (err) {
     rmSync(partial, { recursive: true, force: true });
     removeOutput(outdir);
-    const message = err instanceof ContractError ? err.message : `synth failed: ${err instanceof Error ? err.message : String(err)}`;
+    const policyErrors = policyFindings(stacks).filter((f) => f.level === 'error' && !f.suppressed);
+    const message = err instanceof ContractError ? err.message
+      : policyErrors.length ? formatPolicyErrors(policyFindings(stacks))
+      : `synth failed: ${err instanceof Error ? err.message : String(err)}`;
     log.error(`${message}\nNothing was synthesized; ${outdir} was removed so that no stale stack looks current.`);
     return 1;
   }

@@ -36,6 +36,7 @@ export const dev: EnvironmentConfig = {
   },
   retentionOverflow: 'clamp',
   backend: { type: 'local' },
+  pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
   aws: {
     accountId: '111111111111',
     network: {
@@ -82,6 +83,7 @@ export const prod: EnvironmentConfig = {
     keyPrefix: 'contract-mesh',
     kmsKeyId: 'alias/contract-mesh-terraform-state',
   },
+  pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
   aws: {
     accountId: '111111111111',
     network: {

@@ -1,12 +1,17 @@
 /**
  * `mesh-manifest.json`: what the review needs beyond `cdk.tf.json` — every
- * product's contract shape and every derived value with its reason, per
- * stack. Deterministic: sorted, no timestamps.
+ * product's contract shape, principals, suppressions and every derived value
+ * with its reason, per stack the ACLs with their reasons and the cost inputs,
+ * the environment's bounds and prices, the policy findings and the retired
+ * versions. Deterministic: sorted, no timestamps.
  */
-import type { MeshPlan } from '../contracts/mesh';
+import type { MeshPlan, ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
+import type { CostInputs } from '../contracts/cost/estimate';
+import type { Finding } from '../contracts/policy/rule';
+import type { Retirement } from '../contracts/retire/retired';
 
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 function topic(t: TopicPlan) {
   return {
@@ -18,9 +23,47 @@ function topic(t: TopicPlan) {
   };
 }
 
-export function buildManifest(plan: MeshPlan) {
+/** The inputs of the review's cost estimate for one product in one environment. */
+export function costInputs(pp: ProductPlan): CostInputs {
+  const p = pp.product;
+  const main = pp.topics.topic.config;
+  const retention = main['retention.ms'] ?? main['delete.retention.ms'];
+  return {
+    kind: p.kind,
+    peakMessagesPerSecond: p.throughput.peakMessagesPerSecond,
+    averageMessageBytes: p.throughput.averageMessageBytes,
+    ...(p.keyCardinality !== undefined ? { keyCardinality: p.keyCardinality } : {}),
+    retentionMs: Number(retention?.value ?? p.retention.ms),
+    deadLetterRetentionMs: Number(pp.topics.deadLetter.config['retention.ms']?.value ?? 0),
+    replicationFactor: pp.topics.topic.replicationFactor.value,
+    partitions: pp.topics.topic.partitions.value,
+    deadLetterPartitions: pp.topics.deadLetter.partitions.value,
+  };
+}
+
+/** Extra facts known only after synth. */
+export interface ManifestExtras {
+  /** Policy findings (suppressed ones included). @default - none */
+  readonly findings?: readonly Finding[];
+  /** Retired versions. @default - none */
+  readonly retired?: readonly Retirement[];
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
+  const environments = new Map(plan.stacks.map((s) => [s.environment.name, s.environment]));
   return {
     manifestVersion: MANIFEST_VERSION,
+    environments: [...environments.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({
+      name: e.name,
+      production: e.production,
+      adminPrincipal: e.kafka.adminPrincipal,
+      replicationFactor: e.kafka.replicationFactor,
+      minInsyncReplicas: e.kafka.minInsyncReplicas,
+      retentionMaxMs: Object.fromEntries(Object.keys(e.retention).sort().map((k) => [k, e.retention[k as keyof typeof e.retention].maxMs])),
+      ...(e.pricing ? { pricing: { currency: 'USD', ...e.pricing } } : {}),
+    })),
     products: plan.products.map((p) => ({
       id: p.id,
       domain: p.domain,
@@ -35,9 +78,17 @@ export function buildManifest(plan: MeshPlan) {
       compatibility: p.compatibility,
       retention: p.retention,
       throughput: p.throughput,
+      ...(p.keyCardinality !== undefined ? { keyCardinality: p.keyCardinality } : {}),
       consumers: p.consumers,
+      principals: [
+        { principal: p.producer.principal, role: 'producer' },
+        ...p.consumers.map((c) => ({ principal: c.principal, role: `consumer ${c.name}` })),
+        ...(p.owner.principal ? [{ principal: p.owner.principal, role: 'owner' }] : []),
+      ],
       topic: p.topic,
       deadLetterTopic: p.deadLetterTopic,
+      replayGroup: p.replayGroup,
+      suppressions: p.suppressions,
       source: p.source,
       shape: p.shape,
     })),
@@ -51,8 +102,17 @@ export function buildManifest(plan: MeshPlan) {
         topic: topic(pp.topics.topic),
         deadLetter: topic(pp.topics.deadLetter),
         acls: pp.acls,
+        costInputs: costInputs(pp),
         ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
       })),
     })),
+    policy: {
+      findings: [...(extras.findings ?? [])],
+      suppressions: plan.products.flatMap((p) => p.suppressions.map((s) => ({ product: p.id, ...s }))),
+    },
+    retired: [...(extras.retired ?? [])].sort(byId),
   };
 }
+
+/** The manifest's type, as the review reads it. */
+export type MeshManifest = ReturnType<typeof buildManifest>;

@@ -61,6 +61,22 @@ export interface DeploymentSpec {
   readonly maxTasks: number;
 }
 
+/**
+ * Exempts one resource of this product from one policy rule (`CM-…`), with the reason.
+ * Suppressions are recorded in `mesh-manifest.json` and shown in the review.
+ */
+export interface SuppressionSpec {
+  /** The rule's ID, e.g. `'CM-TOPIC-4'` (see docs/review-and-guardrails.md). */
+  readonly rule: string;
+  /**
+   * Which of the product's resources: `'topic'`, `'deadLetter'`, `'acls'`, or the construct
+   * path below the product (e.g. `'Acls/User:x|Topic|t|Read'`) for one resource.
+   */
+  readonly resource: string;
+  /** Why the exemption is safe: at least 10 characters, shown to every reviewer. */
+  readonly reason: string;
+}
+
 /** How long records are kept: exactly one of `days` or `hours`. */
 export type RetentionSpec = { readonly days: number; readonly hours?: never } | { readonly hours: number; readonly days?: never };
 
@@ -108,6 +124,17 @@ export interface DataProductSpec<S extends z.ZodObject = z.ZodObject> {
    * @default - no consumers
    */
   readonly consumers?: readonly ConsumerSpec[];
+  /**
+   * Expected number of distinct keys (entities): the review's storage estimate is
+   * key cardinality × size × replication.
+   * @default - unknown: the review's estimate for an entity is an upper bound
+   */
+  readonly keyCardinality?: number;
+  /**
+   * Policy rules this product's resources are exempt from, one resource each, with a reason.
+   * @default - none
+   */
+  readonly suppressions?: readonly SuppressionSpec[];
 }
 
 const BRAND = Symbol.for('contract-mesh/data-product');

@@ -21,6 +21,7 @@ import {
 import { didYouMean } from '../problems';
 import { fieldOf, type Shape } from '../schema/shape';
 import { deploymentProblems } from './deployment-rules';
+import { suppressionProblems } from './suppression-rules';
 
 /** A problem without the product label (the caller adds it). */
 export interface RuleProblem {
@@ -35,6 +36,7 @@ export const PRINCIPAL_PATTERN = /^User:[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const KNOWN_KEYS = [
   'domain', 'name', 'version', 'description', 'owner', 'producer', 'kind', 'key', 'schema',
   'retention', 'throughput', 'classification', 'compatibility', 'consumers',
+  'keyCardinality', 'suppressions',
 ] as const;
 
 type Spec = Partial<Record<keyof DataProductSpec, unknown>> & Record<string, unknown>;
@@ -205,6 +207,11 @@ export const PRODUCT_RULES: readonly Rule[] = [
     });
     return out;
   },
+  (spec) =>
+    spec.keyCardinality === undefined || (Number.isInteger(spec.keyCardinality) && (spec.keyCardinality as number) > 0)
+      ? []
+      : [{ field: 'keyCardinality', message: `keyCardinality must be a positive whole number, got ${show(spec.keyCardinality)}.`, fix: 'give the expected number of distinct keys, e.g. keyCardinality: 2_000_000, or leave it out.' }],
+  (spec) => suppressionProblems(spec.suppressions),
 ];
 
 /** Settings a consumer entry may have. */

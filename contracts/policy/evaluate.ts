@@ -1,0 +1,75 @@
+/** Runs a rule pack over a stack's elements and applies suppressions. Pure. */
+import type { SuppressionSpec } from '../dsl/data-product';
+import type { Finding, PolicyContext, PolicyResource, PolicyRule } from './rule';
+
+/** A suppression that already names its element: the rule and the reason. */
+export interface AppliedSuppression {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** True when a contract's suppression covers the element (by role, or by construct path below the product). */
+export function suppressionCovers(s: Pick<SuppressionSpec, 'resource'>, r: PolicyResource): boolean {
+  if (!r.product) return false;
+  const rel = r.product.relativePath;
+  return s.resource === r.product.role || rel === s.resource || rel.startsWith(`${s.resource}/`);
+}
+
+/** The suppressions a product's contract declares for this element. */
+export function contractSuppressionsFor(r: PolicyResource, context: PolicyContext): AppliedSuppression[] {
+  if (!r.product) return [];
+  const plan = context.products.find((p) => p.product.id === r.product?.id);
+  return (plan?.product.suppressions ?? []).filter((s) => suppressionCovers(s, r)).map((s) => ({ rule: s.rule, reason: s.reason }));
+}
+
+function applies(rule: PolicyRule, r: PolicyResource): boolean {
+  return rule.appliesTo.kinds.includes(r.kind) && (rule.appliesTo.types === '*' || rule.appliesTo.types.includes(r.type));
+}
+
+/**
+ * Every NON_COMPLIANT verdict of every rule on every element, sorted by path and rule;
+ * a suppressed one carries the suppression's reason.
+ */
+export function evaluatePolicy(
+  rules: readonly PolicyRule[],
+  context: PolicyContext,
+  extraSuppressions: (r: PolicyResource) => readonly AppliedSuppression[] = () => [],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of context.resources) {
+    const suppressions = [...contractSuppressionsFor(r, context), ...extraSuppressions(r)];
+    for (const rule of rules) {
+      if (!applies(rule, r)) continue;
+      const outcome = rule.check(r, context);
+      if (outcome.verdict !== 'NON_COMPLIANT') continue;
+      const s = suppressions.find((x) => x.rule === rule.id);
+      findings.push({
+        rule: rule.id,
+        level: rule.level,
+        stack: context.stack,
+        path: r.path,
+        type: r.type,
+        ...(r.product ? { product: r.product.id } : {}),
+        message: `${rule.message} ${outcome.detail}`,
+        ...(s ? { suppressed: s.reason } : {}),
+      });
+    }
+  }
+  return findings.sort((a, b) => (a.path === b.path ? (a.rule < b.rule ? -1 : 1) : a.path < b.path ? -1 : 1));
+}
+
+/** One line per finding, for the synth log. */
+export function formatFinding(f: Finding): string {
+  const tag = f.suppressed ? 'suppressed' : f.level;
+  return `[${f.rule}] ${tag}: ${f.path}: ${f.message}${f.suppressed ? ` (reason: ${f.suppressed})` : ''}`;
+}
+
+/** The synth failure message for unsuppressed errors. */
+export function formatPolicyErrors(findings: readonly Finding[]): string {
+  const errors = findings.filter((f) => f.level === 'error' && !f.suppressed);
+  return [
+    `contract-mesh: ${errors.length} policy error${errors.length === 1 ? '' : 's'}; nothing was synthesized.`,
+    ...errors.map((f) => `  ✖ ${formatFinding(f)}`),
+    "  Fix the resource, or suppress the rule for that one resource in the product's contract: suppressions: [{ rule: 'CM-…', resource: 'topic' | 'deadLetter' | 'acls' | '<construct path>', reason: '…' }].",
+  ].join('\n');
+}

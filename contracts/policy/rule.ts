@@ -1,0 +1,104 @@
+/**
+ * Policy rules in the style of cdk-nag: each rule is a pure function over one
+ * synthesized Terraform element (its type and its snake_case configuration as
+ * it will be written to `cdk.tf.json`) and the stack's context, returning
+ * COMPLIANT, NON_COMPLIANT (with a detail) or NOT_APPLICABLE.
+ *
+ * Rules know resources by their Terraform TYPE (`kafka_topic`, `aws_iam_policy`
+ * …), never by class, so they work on resources any package creates.
+ */
+import type { ProductPlan } from '../mesh';
+import type { EnvironmentConfig } from '../environment';
+
+/** `error` fails synth; `warning` is reported (synth log, mesh-manifest.json, review). */
+export type RuleLevel = 'error' | 'warning';
+
+/** What a Terraform element is in the synthesized configuration. */
+export type ElementKind = 'resource' | 'data' | 'provider';
+
+/** One synthesized Terraform element, as a rule sees it. */
+export interface PolicyResource {
+  readonly kind: ElementKind;
+  /** The Terraform type: `kafka_topic`, `aws_iam_policy`, `aws_iam_policy_document` (data) … */
+  readonly type: string;
+  /** The construct path, e.g. `payments-prod/payment-events-v1/Topic`. */
+  readonly path: string;
+  /** The resolved configuration, snake_case, without the `//` metadata. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The product whose construct holds this element, if any. */
+  readonly product?: {
+    readonly id: string;
+    /** `topic`, `deadLetter`, `acls`, or the first construct id below the product. */
+    readonly role: string;
+    /** The construct path below the product, e.g. `Topic` or `Acls/User:x|Topic|t|Read`. */
+    readonly relativePath: string;
+  };
+}
+
+/** What a rule knows about the stack it looks at. */
+export interface PolicyContext {
+  readonly stack: string;
+  readonly environment: EnvironmentConfig;
+  /** The plans of the products in this stack (empty for a stack without products). */
+  readonly products: readonly ProductPlan[];
+  /** Every principal that any contract of the mesh names (producer, consumers, owner). */
+  readonly principals: ReadonlySet<string>;
+  /** Every element of the stack, for rules that look at siblings (a topic's dead-letter topic, a consumer's ACL). */
+  readonly resources: readonly PolicyResource[];
+}
+
+export type Verdict = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+export type RuleOutcome =
+  | { readonly verdict: 'COMPLIANT' }
+  | { readonly verdict: 'NOT_APPLICABLE' }
+  | { readonly verdict: 'NON_COMPLIANT'; readonly detail: string };
+
+export const COMPLIANT: RuleOutcome = { verdict: 'COMPLIANT' };
+export const NOT_APPLICABLE: RuleOutcome = { verdict: 'NOT_APPLICABLE' };
+/** A violation, with what was found and what is expected. */
+export function nonCompliant(detail: string): RuleOutcome {
+  return { verdict: 'NON_COMPLIANT', detail };
+}
+
+/** A policy rule. */
+export interface PolicyRule {
+  /** Stable ID, e.g. `CM-TOPIC-1`; suppressions and docs refer to it. Never reuse an ID. */
+  readonly id: string;
+  readonly level: RuleLevel;
+  /** One line: what must hold. */
+  readonly message: string;
+  /** Why it matters and how to comply. */
+  readonly explanation: string;
+  /** The element kinds and Terraform types it looks at; `'*'` for every type. */
+  readonly appliesTo: { readonly kinds: readonly ElementKind[]; readonly types: readonly string[] | '*' };
+  readonly check: (resource: PolicyResource, context: PolicyContext) => RuleOutcome;
+}
+
+/** A rule's verdict on one element, after suppressions. */
+export interface Finding {
+  readonly rule: string;
+  readonly level: RuleLevel;
+  readonly stack: string;
+  readonly path: string;
+  readonly type: string;
+  readonly product?: string;
+  /** `rule message: detail`. */
+  readonly message: string;
+  /** Set when a suppression with this reason exempts the element. */
+  readonly suppressed?: string;
+}
+
+/** The product (if any) a topic resource belongs to, and whether it is the product topic or the dead-letter topic. */
+export function topicOwner(name: unknown, context: PolicyContext): { plan: ProductPlan; role: 'topic' | 'deadLetter' } | undefined {
+  for (const plan of context.products) {
+    if (plan.product.topic === name) return { plan, role: 'topic' };
+    if (plan.product.deadLetterTopic === name) return { plan, role: 'deadLetter' };
+  }
+  return undefined;
+}
+
+/** A string that Terraform resolves later (`${…}`), not a literal. */
+export function isReference(value: string): boolean {
+  return /\$\{/.test(value);
+}

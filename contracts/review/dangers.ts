@@ -1,0 +1,147 @@
+/**
+ * The danger list: every change that can lose data, widen access or remove a
+ * guard, with its level. A data-loss change (or a removed prevent_destroy) in
+ * a production stack is an error unless acknowledged — by the product's
+ * retirement (`npm run contracts:retire`) or by a suppression of the danger's
+ * code in the contract (`suppressions: [{ rule: 'CM-DANGER-…', resource, reason }]`).
+ */
+import { duration } from '../derive/derived';
+import { iamStatements, IAM_POLICY_TYPES } from '../policy/rules/iam-rules';
+import { isStateful } from '../policy/rules/lifecycle-rules';
+import type { ReviewManifest } from './manifest-types';
+import { ownerOf, productsOf, type ResourceOwner } from './product-index';
+import type { ResourceChange } from './resource-diff';
+
+export interface Danger {
+  /** A `CM-DANGER-…` code; a contract suppression with this code acknowledges it. */
+  readonly code: string;
+  readonly level: 'error' | 'warning';
+  readonly stack: string;
+  readonly production: boolean;
+  /** The Terraform address. */
+  readonly address: string;
+  readonly product?: string;
+  readonly message: string;
+  /** True when records (or a secret) are lost. */
+  readonly dataLoss: boolean;
+  /** Why it is accepted, when it is. */
+  readonly acknowledged?: string;
+}
+
+/** True when the danger blocks the merge (exit 1). */
+export function blocks(d: Danger): boolean {
+  return d.level === 'error' && d.acknowledged === undefined;
+}
+
+const cfg = (c: Readonly<Record<string, unknown>> | undefined): Record<string, string> => ((c?.config ?? {}) as Record<string, string>);
+const ms = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+const show = (v: number) => (v < 0 ? 'forever' : duration(v));
+
+function aclText(c: Readonly<Record<string, unknown>> | undefined): string {
+  return `${String(c?.acl_operation)} on ${String(c?.resource_type)} "${String(c?.resource_name)}"`;
+}
+
+/** Every danger in the changes, sorted by level (errors first), stack and address. */
+export function findDangers(changes: readonly ResourceChange[], base: ReviewManifest, head: ReviewManifest): Danger[] {
+  const products = productsOf(base, head);
+  const headIds = new Set(head.products.map((p) => p.id));
+  const retired = new Map(head.retired.map((r) => [r.id, r]));
+  const production = new Map<string, boolean>();
+  for (const s of [...base.stacks, ...head.stacks]) production.set(s.name, s.production);
+  const createdTopics = new Set(changes.filter((c) => c.type === 'kafka_topic' && c.action === 'create').map((c) => `${c.stack}\u0000${String(c.after?.name)}`));
+  const out: Danger[] = [];
+
+  for (const c of changes) {
+    if (c.kind === 'data' && c.type !== 'aws_iam_policy_document') continue;
+    const prod = production.get(c.stack) ?? /prod/.test(c.stack);
+    const owner = ownerOf(c, products);
+    const add = (code: string, message: string, dataLoss: boolean, blocking = dataLoss) => {
+      out.push({
+        code,
+        level: blocking && prod ? 'error' : 'warning',
+        stack: c.stack,
+        production: prod,
+        address: c.address,
+        ...(owner ? { product: owner.product.id } : {}),
+        message,
+        dataLoss,
+        ...acknowledgement(code, owner),
+      });
+    };
+    const acknowledgement = (code: string, o: ResourceOwner | undefined): { acknowledged?: string } => {
+      if (!o) return {};
+      const r = retired.get(o.product.id);
+      if (r && !headIds.has(o.product.id)) return { acknowledged: `${o.product.id} retired by ${r.by}: ${r.reason}` };
+      const current = head.products.find((p) => p.id === o.product.id);
+      const s = current?.suppressions?.find((x) => x.rule === code && (x.resource === o.role || x.resource === o.relativePath || (o.relativePath !== '' && o.relativePath.startsWith(`${x.resource}/`))));
+      return s ? { acknowledged: `acknowledged in the contract of ${o.product.id}: ${s.reason}` } : {};
+    };
+    const deletedContract = owner && !headIds.has(owner.product.id)
+      ? retired.has(owner.product.id) ? ` (${owner.product.id} is retired)` : ` — the contract of ${owner.product.id} was deleted without being retired (npm run contracts:retire ${owner.product.id} --reason "…")`
+      : '';
+
+    if (c.type === 'kafka_topic' && c.kind === 'resource') {
+      const name = String((c.before ?? c.after)?.name);
+      if (c.action === 'delete') {
+        const moved = createdTopics.has(`${c.stack}\u0000${name}`);
+        add('CM-DANGER-DESTROY', moved
+          ? `topic "${name}" changes its Terraform address (a renamed construct): destroyed and re-created, its records are lost`
+          : `topic "${name}" is destroyed: its records are lost${deletedContract}`, true);
+        continue;
+      }
+      if (c.action === 'replace') {
+        add('CM-DANGER-DESTROY', `topic "${name}" is destroyed and re-created (${c.replaceReason}): its records are lost`, true);
+        continue;
+      }
+      if (c.action !== 'update') continue;
+      const [b, a] = [c.before ?? {}, c.after ?? {}];
+      if (b.partitions !== a.partitions) {
+        add('CM-DANGER-PARTITIONS', `topic "${name}" partitions ${String(b.partitions)} → ${String(a.partitions)}: keys move to other partitions (per-key order breaks for records in flight) and the count can never go back down without destroying the topic`, false);
+      }
+      if (b.replication_factor !== a.replication_factor) {
+        const fewer = Number(a.replication_factor) < Number(b.replication_factor);
+        add('CM-DANGER-REPLICATION', `topic "${name}" replication_factor ${String(b.replication_factor)} → ${String(a.replication_factor)}${fewer ? ': fewer copies, a broker loss can now lose data' : ': a partition reassignment copies every partition'}`, false);
+      }
+      for (const key of ['retention.ms', 'delete.retention.ms']) {
+        const [before, after] = [ms(cfg(b)[key]), ms(cfg(a)[key])];
+        if (before === undefined || after === undefined || before === after) continue;
+        const shorter = (after >= 0 && before < 0) || (after >= 0 && after < before);
+        if (shorter) add('CM-DANGER-RETENTION', `topic "${name}" ${key} ${show(before)} → ${show(after)}: records older than ${show(after)} are deleted when this applies`, true);
+      }
+      for (const key of Object.keys(cfg(b)).sort()) {
+        if (!(key in cfg(a))) add('CM-DANGER-CONFIG-DEFAULT', `topic "${name}" config "${key}" is removed (was ${cfg(b)[key]}): AlterConfigs is not incremental, so it reverts to the broker's default`, false);
+      }
+      const hadGuard = (b.lifecycle as Record<string, unknown> | undefined)?.prevent_destroy === true;
+      const hasGuard = (a.lifecycle as Record<string, unknown> | undefined)?.prevent_destroy === true;
+      if (hadGuard && !hasGuard) add('CM-DANGER-PREVENT-DESTROY', `topic "${name}" loses prevent_destroy: Terraform would now destroy it without refusing`, false, true);
+      continue;
+    }
+
+    if (c.type === 'kafka_acl') {
+      const who = String((c.before ?? c.after)?.acl_principal);
+      if (c.action === 'delete') add('CM-DANGER-ACCESS-LOST', `${who} loses ${aclText(c.before)}`, false);
+      if (c.action === 'replace') add('CM-DANGER-ACCESS-LOST', `ACL of ${who} is destroyed and re-created (${c.replaceReason}): ${aclText(c.before)} is missing while it applies`, false);
+      if (c.action === 'create') add('CM-DANGER-GRANT-WIDENS', `${who} gains ${aclText(c.after)}`, false);
+      continue;
+    }
+
+    if ((IAM_POLICY_TYPES.includes(c.type) || c.type === 'aws_iam_policy_document') && (c.action === 'create' || c.action === 'update' || c.action === 'replace')) {
+      const tuples = (config: Readonly<Record<string, unknown>> | undefined) => new Set(
+        config ? iamStatements({ kind: c.kind, type: c.type, config }).filter((s) => s.effect === 'Allow').flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => `${a} on ${r}`))) : [],
+      );
+      const before = tuples(c.before);
+      const added = [...tuples(c.after)].filter((t) => !before.has(t)).sort();
+      if (added.length) add('CM-DANGER-GRANT-WIDENS', `${c.kind === 'data' ? 'policy document' : c.type} at ${c.path} widens: allows ${added.slice(0, 8).join('; ')}${added.length > 8 ? ` and ${added.length - 8} more` : ''}`, false);
+    }
+
+    if (isStateful({ type: c.type, path: c.path }) && (c.action === 'delete' || c.action === 'replace')) {
+      add('CM-DANGER-DESTROY', `${c.type} at ${c.path} is ${c.action === 'delete' ? 'destroyed' : `destroyed and re-created (${c.replaceReason})`}: what it holds is lost${deletedContract}`, true);
+    } else if (c.action === 'update' && isStateful({ type: c.type, path: c.path })) {
+      const hadGuard = (c.before?.lifecycle as Record<string, unknown> | undefined)?.prevent_destroy === true;
+      const hasGuard = (c.after?.lifecycle as Record<string, unknown> | undefined)?.prevent_destroy === true;
+      if (hadGuard && !hasGuard) add('CM-DANGER-PREVENT-DESTROY', `${c.type} at ${c.path} loses prevent_destroy`, false, true);
+    }
+  }
+  const rank = (d: Danger) => (d.level === 'error' ? (d.acknowledged ? 1 : 0) : d.dataLoss ? 2 : 3);
+  return out.sort((a, b) => rank(a) - rank(b) || (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}

@@ -1,0 +1,107 @@
+/**
+ * Every error-level rule fails a real `app.synth()` on a resource that breaks it,
+ * whichever package created the resource.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Aspects, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Acl } from '../../.gen/providers/kafka/acl';
+import { KafkaProvider } from '../../.gen/providers/kafka/provider';
+import { Topic } from '../../.gen/providers/kafka/topic';
+import { MESH_RULES } from '../../contracts/policy/pack';
+import { MeshPolicy } from '../../constructs/mesh-policy';
+import { productPlan } from '../contracts/policy/policy-helpers';
+import { prod } from '../helpers';
+
+const plan = productPlan(prod);
+const HOUR = 3_600_000;
+
+type Build = (stack: TerraformStack, product: Construct, kafka: KafkaProvider) => void;
+
+/** A compliant product topic and dead-letter topic, each overridable. */
+function topics(product: Construct, kafka: KafkaProvider, opts: { topic?: Record<string, unknown>; dlq?: boolean; config?: Record<string, string> } = {}) {
+  new Topic(product, 'Topic', {
+    provider: kafka, name: plan.product.topic, partitions: 4, replicationFactor: 3,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * HOUR), 'min.insync.replicas': '2', ...opts.config },
+    lifecycle: { preventDestroy: true }, ...opts.topic,
+  });
+  if (opts.dlq !== false) {
+    new Topic(product, 'DeadLetter', {
+      provider: kafka, name: plan.product.deadLetterTopic, partitions: 1, replicationFactor: 3,
+      config: { 'cleanup.policy': 'delete', 'retention.ms': String(14 * 24 * HOUR), 'min.insync.replicas': '2' }, lifecycle: { preventDestroy: true },
+    });
+  }
+}
+
+function consumerAcls(product: Construct, kafka: KafkaProvider) {
+  const acls = new Construct(product, 'Acls');
+  for (const a of plan.acls) {
+    new Acl(acls, `${a.principal}|${a.resourceName}|${a.operation}`, {
+      provider: kafka, aclPrincipal: a.principal, aclHost: '*', aclOperation: a.operation, aclPermissionType: 'Allow',
+      resourceType: a.resourceType, resourceName: a.resourceName, resourcePatternTypeFilter: 'Literal',
+    });
+  }
+}
+
+const aws = (stack: TerraformStack) => new AwsProvider(stack, 'Aws', { region: 'eu-west-1' });
+const policyJson = (s: unknown) => JSON.stringify({ Version: '2012-10-17', Statement: [s] });
+
+const BREAKS: Record<string, Build> = {
+  'CM-TOPIC-1': (_s, p, k) => { topics(p, k, { dlq: false }); consumerAcls(p, k); },
+  'CM-TOPIC-2': (_s, p, k) => { topics(p, k, { topic: { replicationFactor: 2 } }); consumerAcls(p, k); },
+  'CM-TOPIC-3': (_s, p, k) => { topics(p, k, { config: { 'min.insync.replicas': '1' } }); consumerAcls(p, k); },
+  'CM-TOPIC-4': (_s, p, k) => { topics(p, k, { config: { 'retention.ms': String(400 * 24 * HOUR) } }); consumerAcls(p, k); },
+  'CM-ACL-1': (s, p, k) => {
+    topics(p, k); consumerAcls(p, k);
+    new Acl(s, 'Wide', { provider: k, aclPrincipal: 'User:ledger-sink', aclHost: '*', aclOperation: 'Read', aclPermissionType: 'Allow', resourceType: 'Topic', resourceName: 'payments.', resourcePatternTypeFilter: 'Prefixed' });
+  },
+  'CM-ACL-2': (s, p, k) => {
+    topics(p, k); consumerAcls(p, k);
+    new Acl(s, 'Stranger', { provider: k, aclPrincipal: 'User:stranger', aclHost: '*', aclOperation: 'Read', aclPermissionType: 'Allow', resourceType: 'Topic', resourceName: plan.product.topic });
+  },
+  'CM-ACL-3': (_s, p, k) => topics(p, k),
+  'CM-LIFE-1': (_s, p, k) => { topics(p, k, { topic: { lifecycle: undefined } }); consumerAcls(p, k); },
+  'CM-SQL-1': (s, p, k) => {
+    topics(p, k); consumerAcls(p, k); aws(s);
+    new LambdaInvocation(s, 'Migration', { functionName: 'migrate', input: JSON.stringify({ sql: 'ALTER TABLE payments.payment_events_v1__ledger DROP COLUMN amount_minor;' }), lifecycle: { preventDestroy: true } });
+  },
+  'CM-IAM-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: 'kafka-cluster:*', Resource: 'arn:aws:kafka:eu-west-1:1:cluster/mesh/x' }) }); },
+  'CM-IAM-2': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }) }); },
+  'CM-LOG-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new CloudwatchLogGroup(s, 'Logs', { name: '/mesh/x' }); },
+  'CM-SECRET-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); k.saslPassword = 'not-a-real-password'; void s; },
+};
+
+function build(breaks?: Build) {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'policy-synth-')), stackTraces: false });
+  const stack = new TerraformStack(app, 'payments-prod');
+  const kafka = new KafkaProvider(stack, 'Kafka', { bootstrapServers: ['b-1:9098'], saslMechanism: 'aws-iam', saslAwsRegion: 'eu-west-1' });
+  const product = new Construct(stack, 'payment-events-v1');
+  if (breaks) breaks(stack, product, kafka);
+  else { topics(product, kafka); consumerAcls(product, kafka); }
+  const policy = new MeshPolicy({ environment: prod, products: [{ plan, scope: product }] });
+  Aspects.of(stack).add(policy);
+  return { app, policy };
+}
+
+describe('every error-level rule fails synth', () => {
+  it('holds: the compliant stack synthesizes', () => {
+    const { app, policy } = build();
+    expect(() => app.synth()).not.toThrow();
+    expect(policy.findings).toEqual([]);
+  });
+
+  const errorRules = MESH_RULES.filter((r) => r.level === 'error').map((r) => r.id);
+  it('has a breaking case for every error rule', () => expect(Object.keys(BREAKS).sort()).toEqual([...errorRules].sort()));
+
+  it.each(errorRules)('fails if a resource breaks %s', (id) => {
+    const { app, policy } = build(BREAKS[id]);
+    expect(() => app.synth()).toThrow(new RegExp(`\\[${id}\\]`));
+    expect(policy.findings.filter((f) => f.level === 'error').map((f) => f.rule)).toContain(id);
+  });
+});

@@ -1,0 +1,70 @@
+import { findDangers } from '../../../contracts/review/dangers';
+import { diffResources } from '../../../contracts/review/resource-diff';
+import { EMPTY_MANIFEST, stackFromTerraform, type SynthOutput } from '../../../contracts/review/synth-output';
+
+const policy = (statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const output = (stack: string, resources: Record<string, Record<string, unknown>>): SynthOutput => ({
+  stacks: new Map([[stack, stackFromTerraform(stack, { resource: resources })]]),
+  manifest: EMPTY_MANIFEST,
+});
+const dangersOf = (base: SynthOutput, head: SynthOutput) => findDangers(diffResources(base, head), base.manifest, head.manifest);
+
+describe('IAM grants', () => {
+  const role = (actions: string[]) => ({ aws_iam_role_policy: { sink: { name: 'sink', role: 'r', policy: policy([{ Effect: 'Allow', Action: actions, Resource: 'arn:aws:secretsmanager:eu-west-1:1:secret:mesh/sink-AbCdEf' }]) } } });
+  it('holds: an unchanged policy is no danger', () => {
+    expect(dangersOf(output('platform-prod', role(['secretsmanager:GetSecretValue'])), output('platform-prod', role(['secretsmanager:GetSecretValue'])))).toEqual([]);
+  });
+  it('fails if a policy widens: the new action is named', () => {
+    const d = dangersOf(output('platform-prod', role(['secretsmanager:GetSecretValue'])), output('platform-prod', role(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'])));
+    expect(d.map((x) => [x.code, x.level])).toEqual([['CM-DANGER-GRANT-WIDENS', 'warning']]);
+    expect(d[0].message).toContain('allows secretsmanager:PutSecretValue on arn:aws:secretsmanager:eu-west-1:1:secret:mesh/sink-AbCdEf');
+  });
+});
+
+describe('stateful resources other than topics', () => {
+  const secret = (lifecycle: Record<string, unknown> | undefined, name = 'mesh/sink') => ({ aws_secretsmanager_secret: { s: { name, ...(lifecycle ? { lifecycle } : {}) } } });
+  it('fails if a prod secret is replaced (its name changes)', () => {
+    const d = dangersOf(output('platform-prod', secret({ prevent_destroy: true })), output('platform-prod', secret({ prevent_destroy: true }, 'mesh/other')));
+    expect(d.map((x) => [x.code, x.level, x.dataLoss])).toEqual([['CM-DANGER-DESTROY', 'error', true]]);
+  });
+  it('fails if prevent_destroy is removed in prod; only warns in dev', () => {
+    expect(dangersOf(output('platform-prod', secret({ prevent_destroy: true })), output('platform-prod', secret(undefined))).map((x) => [x.code, x.level])).toEqual([['CM-DANGER-PREVENT-DESTROY', 'error']]);
+    expect(dangersOf(output('platform-dev', secret({ prevent_destroy: true })), output('platform-dev', secret(undefined))).map((x) => x.level)).toEqual(['warning']);
+  });
+});
+
+describe('topic config', () => {
+  const topic = (config: Record<string, string>, extra: Record<string, unknown> = {}) => ({ kafka_topic: { t: { name: 'x.y.v1', partitions: 3, replication_factor: 3, config, ...extra } } });
+  it('warns if a config key is removed: it reverts to the broker default', () => {
+    const d = dangersOf(output('x-prod', topic({ 'retention.ms': '86400000', 'max.message.bytes': '65536' })), output('x-prod', topic({ 'retention.ms': '86400000' })));
+    expect(d.map((x) => [x.code, x.level])).toEqual([['CM-DANGER-CONFIG-DEFAULT', 'warning']]);
+    expect(d[0].message).toMatch(/"max.message.bytes" is removed \(was 65536\).*reverts to the broker's default/);
+  });
+  it('warns on a replication change and fails if a topic changes its Terraform address', () => {
+    expect(dangersOf(output('x-prod', topic({}, { replication_factor: 3 })), output('x-prod', topic({}, { replication_factor: 2 }))).map((x) => x.code)).toEqual(['CM-DANGER-REPLICATION']);
+    const moved = { kafka_topic: { renamed: { name: 'x.y.v1', partitions: 3, replication_factor: 3, config: {} } } };
+    const d = dangersOf(output('x-prod', topic({})), output('x-prod', moved));
+    expect(d.map((x) => [x.code, x.level])).toEqual([['CM-DANGER-DESTROY', 'error']]);
+    expect(d[0].message).toContain('changes its Terraform address');
+  });
+  it('treats any ACL change as destroy and create', () => {
+    const acl = (op: string) => ({ kafka_acl: { a: { acl_principal: 'User:x', acl_host: '*', acl_operation: op, acl_permission_type: 'Allow', resource_type: 'Topic', resource_name: 't' } } });
+    const changes = diffResources(output('x-prod', acl('Read')), output('x-prod', acl('Describe')));
+    expect(changes.map((c) => c.action)).toEqual(['replace']);
+  });
+});
+
+describe('IAM policy documents (data sources)', () => {
+  const doc = (actions: string[]) => ({ statement: [{ effect: 'Allow', actions, resources: ['arn:aws:kafka:eu-west-1:1:topic/mesh/*/payments.payment-events.v1'] }] });
+  const out = (actions: string[]): SynthOutput => ({
+    stacks: new Map([['platform-prod', stackFromTerraform('platform-prod', { data: { aws_iam_policy_document: { sink: doc(actions) } }, resource: { aws_iam_role_policy: { sink: { name: 'sink', role: 'r', policy: '${data.aws_iam_policy_document.sink.json}' } } } })]]),
+    manifest: EMPTY_MANIFEST,
+  });
+  it('fails if a policy document behind a reference widens; data sources are not counted as resource changes', () => {
+    const changes = diffResources(out(['kafka-cluster:ReadData']), out(['kafka-cluster:ReadData', 'kafka-cluster:WriteData']));
+    expect(changes.map((c) => [c.kind, c.address, c.action])).toEqual([['data', 'data.aws_iam_policy_document.sink', 'update']]);
+    const d = findDangers(changes, EMPTY_MANIFEST, EMPTY_MANIFEST);
+    expect(d.map((x) => x.code)).toEqual(['CM-DANGER-GRANT-WIDENS']);
+    expect(d[0].message).toContain('allows kafka-cluster:WriteData on arn:aws:kafka:eu-west-1:1:topic/mesh/*/payments.payment-events.v1');
+  });
+});

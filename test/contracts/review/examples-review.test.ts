@@ -1,0 +1,40 @@
+/** The example mesh: a format guard for the full review, and the issue's "done when" on a real example. */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { reviewMesh } from '../../../contracts/review/review';
+import { EMPTY_OUTPUT, readSynthOutput } from '../../../contracts/review/synth-output';
+import { synthesizeMesh } from '../../../stacks/app';
+
+const root = resolve(__dirname, '../../..');
+const quiet = { info: () => undefined, error: () => undefined };
+
+/** Synthesizes a copy of the example products, minus `without`, into a fresh folder. */
+function synthExamples(without?: string): string {
+  const work = mkdtempSync(join(tmpdir(), 'examples-review-'));
+  const products = join(work, 'products');
+  cpSync(join(root, 'contracts', 'products'), products, { recursive: true });
+  // The products import '../../index': give the copy one that re-exports the real DSL.
+  writeFileSync(join(work, 'index.ts'), `export * from '${join(root, 'contracts', 'index').replace(/\\/g, '/')}';\n`);
+  if (without) rmSync(join(products, without));
+  const outdir = join(work, 'cdktf.out');
+  expect(synthesizeMesh({ root, productsDir: products, outdir, retiredFile: join(work, 'retired.json'), log: quiet })).toBe(0);
+  return outdir;
+}
+
+it("the examples' full review keeps its format", () => {
+  const review = reviewMesh(EMPTY_OUTPUT, readSynthOutput(synthExamples()), { headLabel: 'examples' }, false);
+  expect(review.exitCode).toBe(0);
+  expect(review.markdown).toMatchSnapshot();
+});
+
+it('fails if an example prod contract is deleted without retiring it: its topics in the danger list, exit 1', () => {
+  const base = readSynthOutput(synthExamples());
+  const head = readSynthOutput(synthExamples('orders/shipment-events.ts'));
+  const review = reviewMesh(base, head);
+  expect(review.exitCode).toBe(1);
+  expect(review.dangers.filter((d) => d.level === 'error').map((d) => `${d.stack}: ${d.message.split(':')[0]}`).sort()).toEqual([
+    'orders-prod: topic "orders.shipment-events.v1" is destroyed',
+    'orders-prod: topic "orders.shipment-events.v1.dlq" is destroyed',
+  ]);
+});
