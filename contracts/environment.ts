@@ -1,4 +1,5 @@
 import type { Classification } from './dsl/data-product';
+import type { AwsEnvironment } from './platform/aws-environment';
 
 /** How the Kafka provider (and so Terraform) authenticates as the administrative identity. */
 export type KafkaAdminAuth =
@@ -61,6 +62,11 @@ export interface EnvironmentConfig {
   readonly retentionOverflow: 'error' | 'clamp';
   /** Terraform state backend. */
   readonly backend: BackendConfig;
+  /**
+   * The AWS platform of this environment (MSK, RDS, ECS, identities, deployments).
+   * @default - no platform, identities or deployment stacks for this environment
+   */
+  readonly aws?: AwsEnvironment;
   /**
    * Price inputs of the review's cost estimate.
    * @default - the review shows bytes and partitions, no money

@@ -4,6 +4,7 @@
  */
 import { compileProduct, type CompiledProduct } from './compile';
 import { deriveAcls, type AclPlan } from './derive/acls';
+import { deriveDeployments, type DeploymentPlan } from './derive/deployment';
 import { pgSchemaName, pgTableName, protoFile, protoPackage, stackName } from './derive/names';
 import { deriveTopicPlans, type TopicPlans } from './derive/topic-config';
 import type { DataProduct } from './dsl/data-product';
@@ -29,6 +30,11 @@ export interface ProductPlan {
   readonly acls: readonly AclPlan[];
   /** The product's generated proto3 file (the same in every environment). */
   readonly proto: GeneratedProto;
+  /**
+   * The consumers' services (consumers with a `deployment`).
+   * @default - none
+   */
+  readonly deployments?: readonly DeploymentPlan[];
 }
 
 /** One product major's contract artifacts, written by synth under `cdktf.out/contracts/`. */
@@ -170,7 +176,9 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
         const entry = lockOk.has(product) ? options.locks?.get(product.id)?.partitions[env.name] : undefined;
         const topics = deriveTopicPlans(product, env, entry ? lockedPartitions(product, env, entry) : undefined);
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
-        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto };
+        const deployed = deriveDeployments(product, topics.topic.partitions.value, env);
+        for (const p of deployed.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
+        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto, deployments: deployed.deployments };
       });
       stacks.push({ name: stackName(domain, env.name), domain, environment: env, products: plans });
     }

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { App } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';
@@ -17,6 +17,7 @@ import { applyMeshPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
 import { readLocks } from '../contracts/lock/lock-store';
 import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
+import { buildAwsStacks } from './aws-stacks';
 import { DomainStack } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
 
@@ -40,19 +41,20 @@ export interface SynthOptions {
   readonly log?: { info(msg: string): void; error(msg: string): void };
 }
 
-/** Adds every domain stack of the plan to `app`, each with the policy guardrails aspect. */
-export function buildStacks(app: App, plan: MeshPlan): DomainStack[] {
+/** Adds every stack of the plan to `app`: per environment with AWS settings `platform-<env>` and `identities-<env>`, then every domain stack, each with the policy guardrails aspect. */
+export function buildStacks(app: App, plan: MeshPlan): TerraformStack[] {
   const principals = meshPrincipals(plan);
-  return plan.stacks.map((s) => {
+  const domains = plan.stacks.map((s) => {
     const stack = new DomainStack(app, s);
     applyMeshPolicy(stack, s, principals);
     return stack;
   });
+  return [...buildAwsStacks(app, plan), ...domains];
 }
 
 /** Every policy finding of the stacks (after synth), suppressed ones included. */
-export function policyFindings(stacks: readonly DomainStack[]): Finding[] {
-  return stacks.flatMap((s) => meshPolicyOf(s)?.findings ?? []);
+export function policyFindings(stacks: readonly TerraformStack[]): Finding[] {
+  return stacks.flatMap((s) => (s instanceof DomainStack ? meshPolicyOf(s)?.findings ?? [] : []));
 }
 
 /** Discovers and plans the mesh; every problem of every product, or the plan. */
@@ -93,7 +95,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   const log = options.log ?? { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   const partial = `${outdir}.partial-${process.pid}`;
-  let stacks: DomainStack[] = [];
+  let stacks: TerraformStack[] = [];
   try {
     const { plan, problems, retired } = loadMesh(options);
     if (!plan) {
@@ -105,8 +107,9 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
     stacks = buildStacks(app, plan);
+    for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
     // Check every stack before writing any, so that one run reports every policy error.
-    for (const s of stacks) meshPolicyOf(s)?.visit(s);
+    for (const s of stacks) if (s instanceof DomainStack) meshPolicyOf(s)?.visit(s);
     if (policyFindings(stacks).some((f) => f.level === 'error' && !f.suppressed)) throw new Error('policy errors');
     app.synth();
     const findings = policyFindings(stacks);

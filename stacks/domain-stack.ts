@@ -7,6 +7,8 @@ import type { BackendConfig } from '../contracts/environment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { deriveRegistryPlan } from '../contracts/derive/schema-registry';
 import { DomainSchemaRegistry } from '../constructs/schema-registry';
+import { addDeployments } from './domain-deployments';
+import { awsProvider } from '../constructs/aws/aws-provider';
 
 /**
  * One domain in one environment (`<domain>-<env>`): what a domain team deploys
@@ -18,6 +20,8 @@ export class DomainStack extends TerraformStack {
   public readonly products: ReadonlyMap<string, DataProductTopics>;
   /** The domain's Glue Schema Registry and the products' schemas. */
   public readonly schemaRegistry: DomainSchemaRegistry;
+  /** Per product id with deployed consumers: the scope of its services and alarms (empty without `aws` settings). */
+  public readonly deployments: ReadonlyMap<string, Construct>;
 
   constructor(scope: Construct, plan: StackPlan) {
     super(scope, plan.name);
@@ -35,12 +39,15 @@ export class DomainStack extends TerraformStack {
       );
     }
     this.products = products;
-    const aws = new AwsProvider(this, 'Aws', { region: plan.environment.region });
+    const aws = plan.environment.aws
+      ? awsProvider(this, plan.environment, plan.name)
+      : new AwsProvider(this, 'Aws', { region: plan.environment.region });
     this.schemaRegistry = new DomainSchemaRegistry(this, 'SchemaRegistry', {
       plan: deriveRegistryPlan(plan),
       provider: aws,
       preventDestroy: plan.environment.production,
     });
+    this.deployments = addDeployments(this, plan);
   }
 }
 

@@ -37,6 +37,19 @@ export const dev: EnvironmentConfig = {
   retentionOverflow: 'clamp',
   backend: { type: 'local' },
   pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
+  aws: {
+    accountId: '111111111111',
+    network: {
+      vpcId: 'vpc-0de0000000000d001',
+      privateSubnetIds: ['subnet-0de000000000000a1', 'subnet-0de000000000000b1'],
+      endpointSecurityGroupId: 'sg-0de0000000000e001',
+      s3PrefixListId: 'pl-6da54004',
+    },
+    msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.t3.small', brokerCount: 2, volumeSizeGiB: 100 },
+    rds: { engineVersion: '17.5', instanceClass: 'db.t4g.small', allocatedStorageGiB: 20, multiAz: false, backupRetentionDays: 1, deletionProtection: false },
+    logRetentionDays: 7,
+    identityMechanism: 'msk-scram-secret',
+  },
 };
 
 export const prod: EnvironmentConfig = {
@@ -71,6 +84,19 @@ export const prod: EnvironmentConfig = {
     kmsKeyId: 'alias/contract-mesh-terraform-state',
   },
   pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
+  aws: {
+    accountId: '111111111111',
+    network: {
+      vpcId: 'vpc-0f0d000000000f001',
+      privateSubnetIds: ['subnet-0f0d00000000000a1', 'subnet-0f0d00000000000b1', 'subnet-0f0d00000000000c1'],
+      endpointSecurityGroupId: 'sg-0f0d000000000e001',
+      s3PrefixListId: 'pl-6da54004',
+    },
+    msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.m7g.large', brokerCount: 3, volumeSizeGiB: 1000 },
+    rds: { engineVersion: '17.5', instanceClass: 'db.r7g.large', allocatedStorageGiB: 200, multiAz: true, backupRetentionDays: 14, deletionProtection: true },
+    logRetentionDays: 90,
+    identityMechanism: 'msk-scram-secret',
+  },
 };
 
 /** Every environment, in deployment order. */

@@ -109,6 +109,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
         deadLetter: topic(pp.topics.deadLetter),
         acls: pp.acls,
         costInputs: costInputs(pp),
+        ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
       })),
     })),
     policy: {

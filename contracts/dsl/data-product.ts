@@ -39,6 +39,26 @@ export interface ConsumerSpec {
   readonly name: string;
   /** The consumer's Kafka principal. */
   readonly principal: Principal;
+  /**
+   * Run the consumer as an ECS Fargate service, wired to exactly this product's topic,
+   * dead-letter topic and group (and, for a sink, its table), with its secrets by ARN.
+   * @default - not deployed by contract-mesh
+   */
+  readonly deployment?: DeploymentSpec;
+}
+
+/** A consumer's service: image, size and scaling bounds. */
+export interface DeploymentSpec {
+  /** The container image, pinned by tag (not `latest`) or digest, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger:1.4.2`. */
+  readonly image: string;
+  /** Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. */
+  readonly cpu: number;
+  /** Task memory in MiB; must be a size Fargate allows for `cpu`. */
+  readonly memoryMiB: number;
+  /** The fewest tasks, at least 1. */
+  readonly minTasks: number;
+  /** The most tasks, at least `minTasks`; more than the topic's partitions is an error in production. */
+  readonly maxTasks: number;
 }
 
 /**

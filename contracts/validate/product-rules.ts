@@ -20,6 +20,7 @@ import {
 } from '../derive/names';
 import { didYouMean } from '../problems';
 import { fieldOf, type Shape } from '../schema/shape';
+import { deploymentProblems } from './deployment-rules';
 import { suppressionProblems } from './suppression-rules';
 import { PARTITION_RULES } from './partition-rules';
 
@@ -200,6 +201,7 @@ export const PRODUCT_RULES: readonly Rule[] = [
         else seen.set(name, i);
       }
       out.push(...principalProblem(`${field}.principal`, c.principal));
+      if (c.deployment !== undefined) out.push(...deploymentProblems(`${field}.deployment`, c.deployment));
       for (const k of Object.keys(c)) {
         if (!CONSUMER_KEYS.includes(k)) out.push({ field: `${field}.${k}`, message: `"${k}" is not a consumer setting.`, fix: `remove it; a consumer has ${CONSUMER_KEYS.join(', ')}.` });
       }
@@ -215,7 +217,7 @@ export const PRODUCT_RULES: readonly Rule[] = [
 ];
 
 /** Settings a consumer entry may have. */
-export const CONSUMER_KEYS: readonly string[] = ['name', 'principal'];
+export const CONSUMER_KEYS: readonly string[] = ['name', 'principal', 'deployment'];
 
 function kebab(v: string): string {
   return v

@@ -23,7 +23,11 @@ export const paymentEvents = defineDataProduct({
   classification: 'internal',
   compatibility: 'BACKWARD',
   consumers: [
-    { name: 'ledger', principal: 'User:ledger-sink' },
+    {
+      name: 'ledger',
+      principal: 'User:ledger-sink',
+      deployment: { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/ledger-sink:1.4.2', cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 4 },
+    },
     { name: 'fraud-scoring', principal: 'User:fraud-scoring' },
   ],
 });

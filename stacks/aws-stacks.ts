@@ -1,0 +1,24 @@
+import type { App } from 'cdktf';
+import type { EnvironmentConfig } from '../contracts/environment';
+import type { MeshPlan } from '../contracts/mesh';
+import { deriveIdentities } from '../contracts/derive/identities';
+import { IdentitiesStack } from './identities-stack';
+import { PlatformStack } from './platform-stack';
+
+/** The environments of a plan (each once, in the plan's order). */
+export function environmentsOf(plan: MeshPlan): EnvironmentConfig[] {
+  const seen = new Map<string, EnvironmentConfig>();
+  for (const s of plan.stacks) if (!seen.has(s.environment.name)) seen.set(s.environment.name, s.environment);
+  return [...seen.values()];
+}
+
+/** `platform-<env>` and `identities-<env>` for every environment with `aws` settings. */
+export function buildAwsStacks(app: App, plan: MeshPlan, environments: readonly EnvironmentConfig[] = environmentsOf(plan)): Array<PlatformStack | IdentitiesStack> {
+  const out: Array<PlatformStack | IdentitiesStack> = [];
+  for (const env of environments) {
+    if (!env.aws) continue;
+    out.push(new PlatformStack(app, env));
+    out.push(new IdentitiesStack(app, env, deriveIdentities(plan.products, env)));
+  }
+  return out;
+}

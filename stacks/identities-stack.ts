@@ -1,0 +1,50 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { EnvironmentConfig } from '../contracts/environment';
+import { identitiesStackName, platformStackName } from '../contracts/derive/aws-names';
+import type { IdentityPlan } from '../contracts/derive/identities';
+import { awsProvider } from '../constructs/aws/aws-provider';
+import { remoteStack } from '../constructs/aws/remote-stacks';
+import { ScramIdentity } from '../constructs/aws/scram-identity';
+import { kafkaAdminProvider } from '../constructs/kafka-admin-provider';
+import { configureBackend } from './domain-stack';
+
+/**
+ * `identities-<env>`: the one owner of every SCRAM identity of the environment,
+ * built from the union of all contracts' principals (`deriveIdentities`), so a
+ * principal named by two domains is created once. Deployed after the platform
+ * and before the domains. Each identity's construct ID is its Kafka user name
+ * (an identity's address must not move when products change).
+ *
+ * Output `scram_secret_arns`: user → secret ARN, read by the domain stacks.
+ */
+export class IdentitiesStack extends TerraformStack {
+  /** Every identity, by Kafka user name. */
+  readonly identities: ReadonlyMap<string, ScramIdentity>;
+
+  constructor(scope: Construct, env: EnvironmentConfig, identities: readonly IdentityPlan[]) {
+    const name = identitiesStackName(env.name);
+    super(scope, name);
+    if (!env.aws) throw new Error(`environment ${env.name} has no aws settings`);
+    configureBackend(this, name, env.backend);
+    awsProvider(this, env, name);
+    const platform = remoteStack(this, 'Platform', env, platformStackName(env.name));
+    const mechanism = env.aws.identityMechanism;
+    const kafkaProvider = mechanism === 'kafka-scram-credential' ? kafkaAdminProvider(this, env) : undefined;
+    const byUser = new Map<string, ScramIdentity>();
+    for (const identity of identities) {
+      byUser.set(identity.user, new ScramIdentity(this, identity.user, {
+        identity,
+        mechanism,
+        kmsKeyArn: platform.getString('kms_key_arn'),
+        mskClusterArn: mechanism === 'msk-scram-secret' ? platform.getString('msk_cluster_arn') : undefined,
+        kafkaProvider,
+        recoveryWindowInDays: env.production ? 30 : 7,
+      }));
+    }
+    this.identities = byUser;
+    const arns: Record<string, string> = {};
+    for (const [user, id] of byUser) arns[user] = id.secret.arn;
+    new TerraformOutput(this, 'scram_secret_arns', { value: arns, description: 'Kafka user → ARN of its SCRAM secret' });
+  }
+}

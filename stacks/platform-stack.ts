@@ -1,0 +1,113 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { EnvironmentConfig } from '../contracts/environment';
+import { assertAwsEnvironment } from '../contracts/platform/aws-environment-rules';
+import { clusterName, platformKeyAlias, platformStackName } from '../contracts/derive/aws-names';
+import { awsProvider } from '../constructs/aws/aws-provider';
+import { KafkaCluster } from '../constructs/aws/kafka-cluster';
+import { PlatformDatabase } from '../constructs/aws/platform-database';
+import { configureBackend } from './domain-stack';
+
+/** The outputs other stacks read (through `terraform_remote_state`). */
+export const PLATFORM_OUTPUTS = [
+  'kms_key_arn',
+  'msk_cluster_arn',
+  'msk_cluster_name',
+  'bootstrap_brokers_sasl_scram',
+  'bootstrap_brokers_sasl_iam',
+  'broker_security_group_id',
+  'kafka_admin_security_group_id',
+  'database_security_group_id',
+  'database_address',
+  'database_port',
+  'database_master_secret_arn',
+  'ecs_cluster_arn',
+  'kafka_admin_policy_arn',
+] as const;
+
+/**
+ * What the administrative identity (Terraform's Kafka provider, `aws-iam`) may do on the
+ * cluster: connect, manage topics and their configs, manage ACLs (`AlterCluster`). Explicit
+ * actions, never `kafka-cluster:*`.
+ */
+export const KAFKA_ADMIN_ACTIONS: readonly string[] = [
+  'kafka-cluster:Connect',
+  'kafka-cluster:DescribeCluster',
+  'kafka-cluster:AlterCluster',
+  'kafka-cluster:DescribeClusterDynamicConfiguration',
+  'kafka-cluster:CreateTopic',
+  'kafka-cluster:DescribeTopic',
+  'kafka-cluster:AlterTopic',
+  'kafka-cluster:DeleteTopic',
+  'kafka-cluster:DescribeTopicDynamicConfiguration',
+  'kafka-cluster:AlterTopicDynamicConfiguration',
+];
+
+/**
+ * `platform-<env>`: what every domain stack stands on, deployed once per
+ * environment before them: the platform KMS key (`alias/mesh-<env>-kafka`:
+ * SCRAM secrets, broker storage, the database), the MSK cluster, the
+ * PostgreSQL 17 instance and the ECS cluster, in the environment's existing
+ * VPC and private subnets.
+ */
+export class PlatformStack extends TerraformStack {
+  readonly key: KmsKey;
+  readonly kafka: KafkaCluster;
+  readonly database: PlatformDatabase;
+  readonly ecsCluster: EcsCluster;
+  /** Attach to the deploy runner's role: the administrative identity's rights, by IAM policy (not ACLs). */
+  readonly kafkaAdminPolicy: IamPolicy;
+
+  constructor(scope: Construct, env: EnvironmentConfig) {
+    const name = platformStackName(env.name);
+    super(scope, name);
+    if (!env.aws) throw new Error(`environment ${env.name} has no aws settings; add them in stacks/environments.ts`);
+    assertAwsEnvironment(env);
+    configureBackend(this, name, env.backend);
+    awsProvider(this, env, name);
+    this.key = new KmsKey(this, 'Key', {
+      description: `contract-mesh ${env.name}: SCRAM secrets, MSK storage, PostgreSQL storage and master secret`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      lifecycle: env.production ? { preventDestroy: true } : undefined,
+    });
+    new KmsAlias(this, 'KeyAlias', { name: platformKeyAlias(env.name), targetKeyId: this.key.keyId });
+    this.kafka = new KafkaCluster(this, 'Kafka', { env, kmsKeyArn: this.key.arn });
+    this.database = new PlatformDatabase(this, 'Postgres', { env, kmsKeyArn: this.key.arn });
+    this.ecsCluster = new EcsCluster(this, 'Ecs', {
+      name: clusterName(env.name),
+      setting: [{ name: 'containerInsights', value: 'enabled' }],
+    });
+    const cluster = this.kafka.cluster;
+    const scoped = (kind: string) => `arn:aws:kafka:${env.region}:${env.aws!.accountId}:${kind}/${cluster.clusterName}/${cluster.clusterUuid}/*`;
+    this.kafkaAdminPolicy = new IamPolicy(this, 'KafkaAdminPolicy', {
+      name: `mesh-${env.name}-kafka-admin`,
+      description: `contract-mesh ${env.name}: the administrative identity (Terraform's Kafka provider) on MSK mesh-${env.name}`,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Cluster', Effect: 'Allow', Action: KAFKA_ADMIN_ACTIONS.filter((a) => !/Topic/.test(a)), Resource: [cluster.arn] },
+          { Sid: 'Topics', Effect: 'Allow', Action: KAFKA_ADMIN_ACTIONS.filter((a) => /Topic/.test(a)), Resource: [scoped('topic')] },
+        ],
+      }),
+    });
+    const out = (id: (typeof PLATFORM_OUTPUTS)[number], value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    out('kms_key_arn', this.key.arn, 'the platform key: SCRAM secrets and every mesh secret are encrypted with it');
+    out('msk_cluster_arn', this.kafka.cluster.arn, 'the MSK cluster');
+    out('msk_cluster_name', this.kafka.cluster.clusterName, 'the MSK cluster name (CloudWatch dimension "Cluster Name")');
+    out('bootstrap_brokers_sasl_scram', this.kafka.cluster.bootstrapBrokersSaslScram, 'brokers for SCRAM clients (port 9096)');
+    out('bootstrap_brokers_sasl_iam', this.kafka.cluster.bootstrapBrokersSaslIam, 'brokers for the administrative identity (port 9098)');
+    out('broker_security_group_id', this.kafka.brokerSecurityGroup.id, 'clients add an ingress rule here');
+    out('kafka_admin_security_group_id', this.kafka.adminSecurityGroup.id, 'attach to the deploy runner');
+    out('database_security_group_id', this.database.securityGroup.id, 'sinks add an ingress rule here');
+    out('database_address', this.database.instance.address, 'the PostgreSQL host');
+    out('database_port', Token.asString(this.database.instance.port), 'the PostgreSQL port');
+    out('database_master_secret_arn', this.database.instance.masterUserSecret.get(0).secretArn, 'the RDS-managed master secret (for the migration function only)');
+    out('ecs_cluster_arn', this.ecsCluster.arn, 'the ECS cluster of the consumer services');
+    out('kafka_admin_policy_arn', this.kafkaAdminPolicy.arn, 'attach to the role that runs cdktf deploy');
+  }
+}

@@ -1,0 +1,44 @@
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { leastPrivilegeFindings } from '../../../contracts/platform/iam-rules';
+import { synthesizeMesh } from '../../../stacks/app';
+import { parseTemplated } from '../../aws-helpers';
+
+describe('leastPrivilegeFindings', () => {
+  it('accepts exact actions on exact resources, and "*" only where IAM has no ARN', () => {
+    expect(leastPrivilegeFindings({ Statement: [
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:eu-west-1:1:secret:a-??????'] },
+      { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    ] })).toEqual([]);
+  });
+  it('fails if an action is a wildcard', () => {
+    expect(leastPrivilegeFindings({ Statement: [{ Sid: 'All', Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::b'] }] })).toEqual([{ statement: 'All', message: 'action "s3:*" is a wildcard.' }]);
+  });
+  it('fails if a scopable action gets resource "*"', () => {
+    expect(leastPrivilegeFindings({ Statement: { Effect: 'Allow', Action: ['kms:Decrypt', 'ecr:GetAuthorizationToken'], Resource: '*' } })[0].message).toMatch(/resource "\*" for kms:Decrypt,/);
+  });
+  it('fails if NotAction or NotResource is used', () => {
+    expect(leastPrivilegeFindings({ Statement: [{ Effect: 'Allow', NotAction: 'iam:*', NotResource: 'x' }] })).toHaveLength(2);
+  });
+});
+
+describe('every IAM policy the mesh synthesizes', () => {
+  it('is least-privilege', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'contract-mesh-iam-'));
+    try {
+      expect(synthesizeMesh({ root: join(__dirname, '..', '..', '..'), outdir, log: { info: () => undefined, error: (m) => { throw new Error(m); } } })).toBe(0);
+      let checked = 0;
+      for (const stack of readdirSync(join(outdir, 'stacks'))) {
+        const tf = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+        for (const p of [...Object.values(tf.resource?.aws_iam_role_policy ?? {}), ...Object.values(tf.resource?.aws_iam_policy ?? {})] as Array<{ policy: string }>) {
+          expect({ stack, findings: leastPrivilegeFindings(parseTemplated(p.policy)) }).toEqual({ stack, findings: [] });
+          checked++;
+        }
+      }
+      expect(checked).toBe(6); // ledger's and fulfilment's execution roles and the Kafka admin policy, in dev and prod
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
