@@ -3,7 +3,7 @@
  * (a {@link CompiledProduct}): every name derived, the schema read into a
  * {@link Shape}. Constructs and generators take compiled products only.
  */
-import type { Classification, Compatibility, DataProduct, Principal, ProductKind } from './dsl/data-product';
+import type { Classification, Compatibility, DataProduct, Principal, ProductKind, SinkSpec } from './dsl/data-product';
 import {
   consumerGroupName,
   deadLetterTopicName,
@@ -20,6 +20,8 @@ export interface CompiledConsumer {
   readonly principal: Principal;
   /** `<topic>.<name>`. */
   readonly group: string;
+  /** The consumer's sink, as declared (absent: no sink). */
+  readonly sink?: SinkSpec;
 }
 
 export interface CompiledProduct {
@@ -91,7 +93,12 @@ export function compileProduct(product: DataProduct, source?: string): { product
     compatibility: s.compatibility ?? 'BACKWARD',
     retention,
     throughput: { peakMessagesPerSecond: s.throughput.peakMessagesPerSecond, averageMessageBytes: s.throughput.averageMessageBytes },
-    consumers: (s.consumers ?? []).map((c) => ({ name: c.name, principal: c.principal, group: consumerGroupName(topic, c.name) })),
+    consumers: (s.consumers ?? []).map((c) => ({
+      name: c.name,
+      principal: c.principal,
+      group: consumerGroupName(topic, c.name),
+      ...(c.sink ? { sink: { postgres: { mode: c.sink.postgres.mode } } } : {}),
+    })),
     shape,
     topic,
     deadLetterTopic: dlq,

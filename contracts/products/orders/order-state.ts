@@ -40,7 +40,7 @@ export const orderState = defineDataProduct({
   compatibility: 'FULL',
   consumers: [
     { name: 'fulfilment', principal: 'User:fulfilment' },
-    { name: 'analytics', principal: 'User:analytics-loader' },
+    { name: 'analytics', principal: 'User:analytics-loader', sink: { postgres: { mode: 'upsert' } } },
     { name: 'customer-care', principal: 'User:customer-care' },
   ],
 });

@@ -23,7 +23,7 @@ export const paymentEvents = defineDataProduct({
   classification: 'internal',
   compatibility: 'BACKWARD',
   consumers: [
-    { name: 'ledger', principal: 'User:ledger-sink' },
+    { name: 'ledger', principal: 'User:ledger-sink', sink: { postgres: { mode: 'upsert' } } },
     { name: 'fraud-scoring', principal: 'User:fraud-scoring' },
   ],
 });
