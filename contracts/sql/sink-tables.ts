@@ -102,3 +102,8 @@ export function deriveSinkTables(product: CompiledProduct): { tables: SinkTable[
   }
   return { tables, problems };
 }
+
+/** The distinct login roles of some sink tables, sorted. */
+export function loginRolesOf(tables: readonly SinkTable[]): string[] {
+  return [...new Set(tables.map((t) => t.roles.login))].sort();
+}
