@@ -28,8 +28,11 @@ import { bundleMigrationFunction } from './migration-function-bundle';
 export interface SinkDatabase {
   /** The database endpoint's host name. */
   readonly host: string;
-  /** The port. @default 5432 */
-  readonly port?: number;
+  /**
+   * The port (a number, or a string token such as an SSM parameter's value).
+   * @default 5432
+   */
+  readonly port?: number | string;
   /** The database name. */
   readonly name: string;
   /** ARN of the secret holding the master user's `{ "username", "password" }` (e.g. RDS's managed secret). */
@@ -144,7 +147,7 @@ export class SinkMigrations extends Construct {
       environment: {
         variables: {
           DB_HOST: props.database.host,
-          DB_PORT: String(port),
+          DB_PORT: typeof port === 'number' ? String(port) : port,
           DB_NAME: props.database.name,
           DB_SECRET_ARN: props.database.masterSecretArn,
           LOGIN_SECRETS: Fn.jsonencode([...secrets.entries()].map(([r, s]) => ({ role: r, secretId: s.arn }))),

@@ -4,6 +4,7 @@ import type { StackPlan } from '../contracts/mesh';
 import { DataProductTopics } from '../constructs/data-product-topics';
 import { kafkaAdminProvider } from '../constructs/kafka-admin-provider';
 import type { BackendConfig } from '../contracts/environment';
+import { addPostgresSinks } from './postgres-sinks';
 
 /**
  * One domain in one environment (`<domain>-<env>`): what a domain team deploys
@@ -30,6 +31,7 @@ export class DomainStack extends TerraformStack {
       );
     }
     this.products = products;
+    addPostgresSinks(this, plan);
   }
 }
 

@@ -1,0 +1,76 @@
+/**
+ * Wires a domain's Postgres sinks into its stack: the committed migrations of
+ * the domain's sink tables, packaged into the migration function
+ * ({@link SinkMigrations}), with the database reached through facts the
+ * platform stack publishes in SSM Parameter Store under
+ * `/contract-mesh/<env>/postgres/`:
+ *
+ * | parameter | value |
+ * |---|---|
+ * | `host`, `port`, `database` | the RDS endpoint, port and database name |
+ * | `master-secret-arn` | the secret with the master user's `{username, password}` |
+ * | `subnet-ids` | StringList: private subnets for the function |
+ * | `migration-security-group-ids` | StringList: security groups the database admits |
+ */
+import { resolve } from 'node:path';
+import { Fn, type TerraformStack } from 'cdktf';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { StackPlan } from '../contracts/mesh';
+import { ContractError, type Problem } from '../contracts/problems';
+import { readCommittedMigrations } from '../contracts/sql/committed';
+import { planSinks } from '../contracts/sql/sink-plan';
+import { loginRolesOf } from '../contracts/sql/sink-tables';
+import { SinkMigrations } from '../constructs/sink-migrations';
+
+/** Where committed migrations live. */
+export const MIGRATIONS_ROOT = resolve(__dirname, '..', 'contracts', 'migrations');
+
+/** The SSM parameter prefix of an environment's sink database facts. */
+export function sinkDatabaseParameterPrefix(env: string): string {
+  return `/contract-mesh/${env}/postgres`;
+}
+
+/**
+ * Adds the domain's sink migrations to its stack, or nothing when no product
+ * of the domain has a sink. Throws a {@link ContractError} when a sink table
+ * has no committed migration (run `npm run contracts:migrations`, later
+ * `npm run contracts:lock`, and commit the files).
+ */
+export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, migrationsRoot: string = MIGRATIONS_ROOT): SinkMigrations | undefined {
+  const sinks = plan.products.flatMap((p) => planSinks(p.product).sinks.map((s) => ({ product: p.product, sink: s })));
+  if (!sinks.length) return undefined;
+  const committed = readCommittedMigrations(migrationsRoot, plan.domain);
+  const ids = new Set(committed.map((m) => m.id));
+  const problems: Problem[] = [];
+  for (const { product, sink } of sinks) {
+    const first = sink.migrations[0];
+    if (!ids.has(first.id)) {
+      problems.push({
+        product: product.id,
+        field: `consumers.${sink.table.consumer}.sink`,
+        message: `the sink table ${sink.table.schema.value}.${sink.table.table.value} has no committed migration (contracts/migrations/${first.id} is missing).`,
+        fix: 'run npm run contracts:migrations and commit contracts/migrations/.',
+      });
+    }
+  }
+  if (problems.length) throw new ContractError(problems);
+
+  new AwsProvider(stack, 'aws', { region: plan.environment.region });
+  const prefix = sinkDatabaseParameterPrefix(plan.environment.name);
+  const param = (id: string, name: string) => new DataAwsSsmParameter(stack, id, { name: `${prefix}/${name}` }).value;
+  return new SinkMigrations(stack, 'PostgresSinks', {
+    domain: plan.domain,
+    environment: plan.environment.name,
+    migrations: committed,
+    loginRoles: loginRolesOf(sinks.map((s) => s.sink.table)),
+    database: {
+      host: param('PgHost', 'host'),
+      port: param('PgPort', 'port'),
+      name: param('PgDatabase', 'database'),
+      masterSecretArn: param('PgMasterSecretArn', 'master-secret-arn'),
+      subnetIds: Fn.split(',', param('PgSubnetIds', 'subnet-ids')),
+      securityGroupIds: Fn.split(',', param('PgMigrationSecurityGroupIds', 'migration-security-group-ids')),
+    },
+  });
+}

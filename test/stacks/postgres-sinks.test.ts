@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { planMesh } from '../../contracts/mesh';
+import { defineDataProduct } from '../../contracts/index';
+import { ContractError } from '../../contracts/problems';
+import { addPostgresSinks, MIGRATIONS_ROOT } from '../../stacks/postgres-sinks';
+import { dev, spec } from '../helpers';
+
+const sinkConsumer = { name: 'ledger', principal: 'User:ledger-sink', sink: { postgres: { mode: 'upsert' } } };
+
+function stackPlan(overrides: Record<string, unknown>) {
+  return planMesh([{ product: defineDataProduct(spec(overrides)) }], [dev]).stacks[0];
+}
+
+describe('addPostgresSinks', () => {
+  it('adds nothing to a domain without sinks', () => {
+    const s = new TerraformStack(Testing.app(), 'payments-dev');
+    expect(addPostgresSinks(s, stackPlan({ consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }] }))).toBeUndefined();
+    expect(Testing.synth(s)).not.toMatch(/aws_lambda_function/);
+  });
+
+  it('packages the committed migrations and reads the database facts from SSM', () => {
+    const s = new TerraformStack(Testing.app(), 'payments-dev');
+    const m = addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }))!;
+    expect(m).toBeDefined();
+    const synth = JSON.parse(Testing.synth(s, true));
+    expect(Object.values(synth.data.aws_ssm_parameter).map((p: any) => p.name).sort()).toEqual([
+      '/contract-mesh/dev/postgres/database',
+      '/contract-mesh/dev/postgres/host',
+      '/contract-mesh/dev/postgres/master-secret-arn',
+      '/contract-mesh/dev/postgres/migration-security-group-ids',
+      '/contract-mesh/dev/postgres/port',
+      '/contract-mesh/dev/postgres/subnet-ids',
+    ]);
+    expect(m.loginSecrets.has('payments__ledger')).toBe(true);
+    void MIGRATIONS_ROOT;
+  });
+
+  it('fails if a sink table has no committed migration, naming the product and the command', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cm-empty-'));
+    try {
+      const s = new TerraformStack(Testing.app(), 'payments-dev');
+      let err: unknown;
+      try {
+        addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), empty);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ContractError);
+      expect((err as ContractError).problems).toEqual([
+        {
+          product: 'payments/payment-events@v1',
+          field: 'consumers.ledger.sink',
+          message: expect.stringContaining('payments/payment-events.v1/ledger/0001_create.sql is missing'),
+          fix: 'run npm run contracts:migrations and commit contracts/migrations/.',
+        },
+      ]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
