@@ -43,8 +43,19 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, migrati
   const committed = readCommittedMigrations(migrationsRoot, plan.domain);
   const ids = new Set(committed.map((m) => m.id));
   const problems: Problem[] = [];
+  const byId = new Map(committed.map((m) => [m.id, m.sql]));
   for (const { product, sink } of sinks) {
     const first = sink.migrations[0];
+    const sql = byId.get(first.id);
+    const committedMode = sql && /^-- contract-mesh migration for .* \((upsert|append)\): creates its sink table\./.exec(sql)?.[1];
+    if (committedMode && committedMode !== sink.table.mode) {
+      problems.push({
+        product: product.id,
+        field: `consumers.${sink.table.consumer}.sink.postgres.mode`,
+        message: `the sink table ${sink.table.schema.value}.${sink.table.table.value} was created in ${committedMode} mode and the contract now says ${sink.table.mode}; a table's primary key cannot change.`,
+        fix: `keep mode '${committedMode}', or sink under a new consumer name (a new table) or in the next major version.`,
+      });
+    }
     if (!ids.has(first.id)) {
       problems.push({
         product: product.id,

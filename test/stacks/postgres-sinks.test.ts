@@ -5,7 +5,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { planMesh } from '../../contracts/mesh';
 import { defineDataProduct } from '../../contracts/index';
 import { ContractError } from '../../contracts/problems';
-import { addPostgresSinks, MIGRATIONS_ROOT } from '../../stacks/postgres-sinks';
+import { addPostgresSinks } from '../../stacks/postgres-sinks';
 import { dev, spec } from '../helpers';
 
 const sinkConsumer = { name: 'ledger', principal: 'User:ledger-sink', sink: { postgres: { mode: 'upsert' } } };
@@ -35,7 +35,12 @@ describe('addPostgresSinks', () => {
       '/contract-mesh/dev/postgres/subnet-ids',
     ]);
     expect(m.loginSecrets.has('payments__ledger')).toBe(true);
-    void MIGRATIONS_ROOT;
+  });
+
+  it('fails if the sink mode changed after the table was created', () => {
+    const s = new TerraformStack(Testing.app(), 'payments-dev');
+    const append = { ...sinkConsumer, sink: { postgres: { mode: 'append' } } };
+    expect(() => addPostgresSinks(s, stackPlan({ consumers: [append] }))).toThrow(/created in upsert mode and the contract now says append/);
   });
 
   it('fails if a sink table has no committed migration, naming the product and the command', () => {
