@@ -13,7 +13,7 @@
  * | `migration-security-group-ids` | StringList: security groups the database admits |
  */
 import { resolve } from 'node:path';
-import { Fn, type TerraformStack } from 'cdktf';
+import { Fn, TerraformOutput, type TerraformStack } from 'cdktf';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { StackPlan } from '../contracts/mesh';
@@ -70,7 +70,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, migrati
   new AwsProvider(stack, 'aws', { region: plan.environment.region });
   const prefix = sinkDatabaseParameterPrefix(plan.environment.name);
   const param = (id: string, name: string) => new DataAwsSsmParameter(stack, id, { name: `${prefix}/${name}` }).value;
-  return new SinkMigrations(stack, 'PostgresSinks', {
+  const migrations = new SinkMigrations(stack, 'PostgresSinks', {
     domain: plan.domain,
     environment: plan.environment.name,
     migrations: committed,
@@ -84,4 +84,21 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, migrati
       securityGroupIds: Fn.split(',', param('PgMigrationSecurityGroupIds', 'migration-security-group-ids')),
     },
   });
+  // What each sink consumer's deployment needs: its table, its credentials' secret and the statements it runs.
+  for (const { product, sink } of sinks) {
+    new TerraformOutput(stack, `sink-${sink.table.table.value.replace(/_/g, '-')}`, {
+      description: `Postgres sink of ${product.id} for consumer ${sink.table.consumer}`,
+      value: {
+        product: product.id,
+        consumer: sink.table.consumer,
+        mode: sink.table.mode,
+        table: `${sink.table.schema.value}.${sink.table.table.value}`,
+        loginRole: sink.table.roles.login,
+        credentialsSecretArn: migrations.loginSecrets.get(sink.table.roles.login)!.arn,
+        write: { sql: sink.statements.write.text, params: [...sink.statements.write.params] },
+        ...(sink.statements.tombstone ? { tombstone: { sql: sink.statements.tombstone.text, params: [...sink.statements.tombstone.params] } } : {}),
+      },
+    });
+  }
+  return migrations;
 }

@@ -35,6 +35,11 @@ describe('addPostgresSinks', () => {
       '/contract-mesh/dev/postgres/subnet-ids',
     ]);
     expect(m.loginSecrets.has('payments__ledger')).toBe(true);
+    const out = synth.output['sink-payment-events-v1--ledger'].value;
+    expect(out).toMatchObject({ table: 'payments.payment_events_v1__ledger', mode: 'upsert', loginRole: 'payments__ledger' });
+    expect(out.write.sql).toMatch(/^INSERT INTO "payments"\."payment_events_v1__ledger"/);
+    expect(out.tombstone.params).toEqual(['paymentId', 'partition', 'offset']);
+    expect(out.credentialsSecretArn).toMatch(/aws_secretsmanager_secret\..*\.arn/);
   });
 
   it('fails if the sink mode changed after the table was created', () => {
