@@ -54,11 +54,27 @@ export class MemorySecretStore implements SecretStore {
 
 export const secretIdOf = (role: string) => `contract-mesh/test/postgres/${role}`;
 
+/**
+ * Connects like the function does on RDS: as a master user that is NOT a superuser (RDS's master
+ * has CREATEROLE and owns nothing else), with CREATE on the database.
+ */
+export const MASTER = { user: 'mesh_master', password: 'master-test-password' };
+async function connectAsMaster(pg: PgServer, db: string) {
+  const admin = await pg.admin(db);
+  try {
+    await admin.query(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${MASTER.user}') THEN CREATE ROLE ${MASTER.user} LOGIN CREATEROLE PASSWORD '${MASTER.password}'; END IF; END $$`);
+    await admin.query(`GRANT CREATE ON DATABASE ${db} TO ${MASTER.user}`);
+  } finally {
+    await admin.end();
+  }
+  return pg.connectAs(db, MASTER.user, MASTER.password);
+}
+
 /** The migration function's own handler, against `db` on the test server. */
 export function migrationHandler(pg: PgServer, db: string, migrations: readonly MigrationInput[], secrets: SecretStore, plans: readonly SinkPlan[] = SINK_EXAMPLES.flatMap((e) => e.sinks)) {
   const port = Number(new URL(pg.url(db)).port);
   const deps: MigrationDeps = {
-    connect: () => pg.admin(db),
+    connect: () => connectAsMaster(pg, db),
     migrations,
     logins: loginRolesOf(plans.map((s) => s.table)).map((role) => ({ role, secretId: secretIdOf(role) })),
     secrets,
