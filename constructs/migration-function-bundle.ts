@@ -40,14 +40,25 @@ export function migrationFunctionCode(): string {
   return code;
 }
 
-/** Writes the function folder for a set of migrations and returns its path. */
-export function bundleMigrationFunction(migrations: readonly CommittedMigration[], outRoot: string = join(tmpdir(), 'contract-mesh-build')): string {
+/** The CA bundle's file name in the function folder (read by the handler when present). */
+export const CA_BUNDLE_FILE = 'db-ca.pem';
+
+/**
+ * Writes the function folder for a set of migrations and returns its path.
+ * `caBundlePem`: the database server's CA certificates (e.g. the RDS CA bundle), so that TLS is verified.
+ */
+export function bundleMigrationFunction(
+  migrations: readonly CommittedMigration[],
+  caBundlePem?: string,
+  outRoot: string = join(tmpdir(), 'contract-mesh-build'),
+): string {
   const js = migrationFunctionCode();
   const json = `${JSON.stringify(migrations.map((m) => ({ id: m.id, sql: m.sql })), null, 1)}\n`;
-  const hash = createHash('sha256').update(js).update('\u0000').update(json).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(js).update('\u0000').update(json).update('\u0000').update(caBundlePem ?? '').digest('hex').slice(0, 16);
   const dir = join(outRoot, `migrate-${hash}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), js);
   writeFileSync(join(dir, 'migrations.json'), json);
+  if (caBundlePem) writeFileSync(join(dir, CA_BUNDLE_FILE), caBundlePem);
   return dir;
 }

@@ -43,6 +43,12 @@ export interface SinkDatabase {
   readonly subnetIds: readonly string[];
   /** Security groups of the function; the database's group must admit them on the port. */
   readonly securityGroupIds: readonly string[];
+  /**
+   * PEM of the CA certificates that sign the database's TLS certificate (for RDS: the region's
+   * RDS CA bundle). Bundled with the function, which then verifies the server.
+   * @default - TLS without verifying the server certificate (the connection stays inside the VPC)
+   */
+  readonly caBundlePem?: string;
 }
 
 /** Props of {@link SinkMigrations}. */
@@ -132,7 +138,7 @@ export class SinkMigrations extends Construct {
 
     const logs = new CloudwatchLogGroup(this, 'Logs', { name: `/aws/lambda/${name}`, retentionInDays: logRetentionDays });
 
-    const asset = new TerraformAsset(this, 'Bundle', { path: bundleMigrationFunction(props.migrations), type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, 'Bundle', { path: bundleMigrationFunction(props.migrations, props.database.caBundlePem), type: AssetType.ARCHIVE });
     this.function = new LambdaFunction(this, 'Function', {
       functionName: name,
       description: `Applies the Postgres sink migrations of domain ${props.domain} (contract-mesh).`,

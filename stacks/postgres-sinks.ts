@@ -16,7 +16,9 @@ import { resolve } from 'node:path';
 import { Fn, TerraformOutput, type TerraformStack } from 'cdktf';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { CompiledProduct } from '../contracts/compile';
 import type { StackPlan } from '../contracts/mesh';
+import type { Shape } from '../contracts/schema/shape';
 import { ContractError, type Problem } from '../contracts/problems';
 import { readCommittedMigrations } from '../contracts/sql/committed';
 import { planSinks } from '../contracts/sql/sink-plan';
@@ -37,12 +39,30 @@ export function sinkDatabaseParameterPrefix(env: string): string {
  * has no committed migration (run `npm run contracts:migrations`, later
  * `npm run contracts:lock`, and commit the files).
  */
-export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, migrationsRoot: string = MIGRATIONS_ROOT): SinkMigrations | undefined {
-  const sinks = plan.products.flatMap((p) => planSinks(p.product).sinks.map((s) => ({ product: p.product, sink: s })));
+export interface PostgresSinksOptions {
+  /** Where committed migrations live. @default MIGRATIONS_ROOT */
+  readonly migrationsRoot?: string;
+  /**
+   * A product's lock history (every accepted shape, oldest first).
+   * @default - the current shape alone (until the lock of issue 4 provides the history)
+   */
+  readonly historyOf?: (product: CompiledProduct) => readonly Shape[];
+  /** PEM of the database's CA certificates, so the function verifies TLS. @default - not verified */
+  readonly caBundlePem?: string;
+}
+
+export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options: PostgresSinksOptions = {}): SinkMigrations | undefined {
+  const migrationsRoot = options.migrationsRoot ?? MIGRATIONS_ROOT;
+  const problems: Problem[] = [];
+  const sinks = plan.products.flatMap((p) => {
+    const r = planSinks(p.product, options.historyOf?.(p.product) ?? [p.product.shape]);
+    problems.push(...r.problems);
+    return r.sinks.map((s) => ({ product: p.product, sink: s }));
+  });
+  if (problems.length) throw new ContractError(problems);
   if (!sinks.length) return undefined;
   const committed = readCommittedMigrations(migrationsRoot, plan.domain);
   const ids = new Set(committed.map((m) => m.id));
-  const problems: Problem[] = [];
   const byId = new Map(committed.map((m) => [m.id, m.sql]));
   for (const { product, sink } of sinks) {
     const first = sink.migrations[0];
@@ -56,11 +76,12 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, migrati
         fix: `keep mode '${committedMode}', or sink under a new consumer name (a new table) or in the next major version.`,
       });
     }
-    if (!ids.has(first.id)) {
+    const missing = sink.migrations.filter((m) => !ids.has(m.id)).map((m) => `contracts/migrations/${m.id}`);
+    if (missing.length) {
       problems.push({
         product: product.id,
         field: `consumers.${sink.table.consumer}.sink`,
-        message: `the sink table ${sink.table.schema.value}.${sink.table.table.value} has no committed migration (contracts/migrations/${first.id} is missing).`,
+        message: `the sink table ${sink.table.schema.value}.${sink.table.table.value} lacks committed migrations (${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing).`,
         fix: 'run npm run contracts:migrations and commit contracts/migrations/.',
       });
     }
@@ -82,6 +103,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, migrati
       masterSecretArn: param('PgMasterSecretArn', 'master-secret-arn'),
       subnetIds: Fn.split(',', param('PgSubnetIds', 'subnet-ids')),
       securityGroupIds: Fn.split(',', param('PgMigrationSecurityGroupIds', 'migration-security-group-ids')),
+      ...(options.caBundlePem ? { caBundlePem: options.caBundlePem } : {}),
     },
   });
   // What each sink consumer's deployment needs: its table, its credentials' secret and the statements it runs.

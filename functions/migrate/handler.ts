@@ -10,7 +10,7 @@
  *
  * Any failure throws, which fails the invocation and so the deploy.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { ident, literal } from '../../contracts/sql/identifiers';
@@ -87,6 +87,12 @@ function bundledMigrations(): MigrationInput[] {
   return JSON.parse(readFileSync(join(__dirname, 'migrations.json'), 'utf8')) as MigrationInput[];
 }
 
+/** TLS to the database: verified against the bundled CA file when the construct shipped one. */
+export function tlsOptions(dir: string = __dirname): ClientConfig['ssl'] {
+  const ca = join(dir, 'db-ca.pem');
+  return existsSync(ca) ? { ca: readFileSync(ca, 'utf8'), rejectUnauthorized: true } : { rejectUnauthorized: false };
+}
+
 function env(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`migration function: environment variable ${name} is not set (the construct sets it).`);
@@ -116,8 +122,7 @@ export async function handler(event?: unknown): Promise<MigrationResult> {
         database: database.dbname,
         user: username,
         password,
-        // RDS enforces TLS; the RDS CA bundle is not shipped yet (see docs/postgres-sink.md).
-        ssl: { rejectUnauthorized: false },
+        ssl: tlsOptions(),
       };
       const client = new Client(config);
       await client.connect();

@@ -9,7 +9,8 @@ import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { readCommittedMigrations } from '../../contracts/sql/committed';
 import { SinkMigrations, migrationSetHash, type SinkMigrationsProps } from '../../constructs/sink-migrations';
-import { migrationFunctionCode } from '../../constructs/migration-function-bundle';
+import { bundleMigrationFunction, CA_BUNDLE_FILE, migrationFunctionCode } from '../../constructs/migration-function-bundle';
+import { tlsOptions } from '../../functions/migrate/handler';
 import { MIGRATIONS_ROOT } from '../support/sinks';
 
 const migrations = readCommittedMigrations(MIGRATIONS_ROOT, 'payments');
@@ -93,6 +94,30 @@ describe('SinkMigrations', () => {
     const b = stack();
     const hashOf = (m: SinkMigrations) => (Testing.synth(m.node.scope as TerraformStack).match(/"source_code_hash": "([^"]+)"/) ?? [])[1];
     expect(hashOf(a.m)).toBe(hashOf(b.m));
+  });
+});
+
+describe('TLS to the database', () => {
+  it('verifies the server when a CA bundle is shipped with the function', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
+    try {
+      const dir = bundleMigrationFunction(migrations, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', out);
+      expect(readdirSync(dir).sort()).toEqual([CA_BUNDLE_FILE, 'index.js', 'migrations.json']);
+      expect(tlsOptions(dir)).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE'), rejectUnauthorized: true });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('fails to verify (but still encrypts) when no CA bundle is shipped', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
+    try {
+      const dir = bundleMigrationFunction(migrations, undefined, out);
+      expect(readdirSync(dir)).not.toContain(CA_BUNDLE_FILE);
+      expect(tlsOptions(dir)).toEqual({ rejectUnauthorized: false });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

@@ -42,6 +42,19 @@ describe('addPostgresSinks', () => {
     expect(out.credentialsSecretArn).toMatch(/aws_secretsmanager_secret\..*\.arn/);
   });
 
+  it('fails if a migration the lock history needs is not committed, or the history cannot be followed', () => {
+    const plan = stackPlan({ consumers: [sinkConsumer] });
+    const current = plan.products[0].product.shape;
+    const evolved = { fields: [...current.fields, { name: 'channel', required: false, type: { kind: 'boolean' as const } }] };
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'a'), plan, { historyOf: () => [current, evolved] })).toThrow(
+      /ledger\/0002_shape-2\.sql is missing/,
+    );
+    const retyped = { fields: current.fields.map((f) => (f.name === 'amountMinor' ? { ...f, type: { kind: 'string' as const } } : f)) };
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'b'), plan, { historyOf: () => [current, retyped] })).toThrow(
+      /column type bigint would have to become text/,
+    );
+  });
+
   it('fails if the sink mode changed after the table was created', () => {
     const s = new TerraformStack(Testing.app(), 'payments-dev');
     const append = { ...sinkConsumer, sink: { postgres: { mode: 'append' } } };
@@ -54,7 +67,7 @@ describe('addPostgresSinks', () => {
       const s = new TerraformStack(Testing.app(), 'payments-dev');
       let err: unknown;
       try {
-        addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), empty);
+        addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), { migrationsRoot: empty });
       } catch (e) {
         err = e;
       }
@@ -63,7 +76,7 @@ describe('addPostgresSinks', () => {
         {
           product: 'payments/payment-events@v1',
           field: 'consumers.ledger.sink',
-          message: expect.stringContaining('payments/payment-events.v1/ledger/0001_create.sql is missing'),
+          message: expect.stringContaining('(contracts/migrations/payments/payment-events.v1/ledger/0001_create.sql is missing)'),
           fix: 'run npm run contracts:migrations and commit contracts/migrations/.',
         },
       ]);
