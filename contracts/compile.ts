@@ -52,12 +52,12 @@ export interface CompiledProduct {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** A label for messages, usable even when the name itself is broken. */
+/** A label for messages, usable even when the name itself is broken; names the file when known. */
 export function labelOf(product: DataProduct, source?: string): string {
   const s = product.spec as unknown as Record<string, unknown>;
   const ok = (v: unknown) => (typeof v === 'string' && v ? v : '?');
   const id = `${ok(s.domain)}/${ok(s.name)}@v${typeof s.version === 'number' ? s.version : '?'}`;
-  return source && id.includes('?') ? `${id} (${source})` : id;
+  return source ? `${id} (${source})` : id;
 }
 
 /** Validates one product and compiles it; returns every problem found. */

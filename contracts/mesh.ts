@@ -62,20 +62,30 @@ export function derivedNames(p: CompiledProduct): Array<[namespace: string, name
 export function findCollisions(products: readonly CompiledProduct[]): Problem[] {
   const owners = new Map<string, CompiledProduct>();
   const problems: Problem[] = [];
+  const where = (p: CompiledProduct) => (p.source ? ` (${p.source})` : '');
   for (const p of products) {
-    for (const [namespace, name] of derivedNames(p)) {
+    const names = derivedNames(p);
+    const duplicate = owners.get(`${names[0][0]}\u0000${names[0][1]}`);
+    if (duplicate) {
+      problems.push({
+        product: p.id,
+        field: 'domain/name/version',
+        message: `the same product major version is declared twice: in ${duplicate.source ?? 'one file'} and in ${p.source ?? 'another'}.`,
+        fix: 'declare each product major version once: delete the duplicate, or give the new contract the next version.',
+      });
+      continue;
+    }
+    for (const [namespace, name] of names) {
       const key = `${namespace}\u0000${name}`;
       const other = owners.get(key);
-      if (other && other !== p) {
+      if (other) {
         problems.push({
           product: p.id,
-          field: namespace === 'data product' ? 'domain/name/version' : 'name',
-          message: `its ${namespace} "${name}" is also derived from ${other.id}${other.source ? ` (${other.source})` : ''}${p.source ? `; this one is declared in ${p.source}` : ''}.`,
-          fix: namespace === 'data product'
-            ? 'declare each product major version once: delete the duplicate, or give the new contract the next version.'
-            : 'rename one of the two products (or consumers) so that their derived names differ.',
+          field: 'name',
+          message: `its ${namespace} "${name}" is also derived from ${other.id}${where(other)}.`,
+          fix: 'rename one of the two products (or consumers) so that their derived names differ.',
         });
-      } else if (!other) {
+      } else {
         owners.set(key, p);
       }
     }

@@ -1,2 +1,5 @@
-// cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, …).
+// cdktf's jest matchers (toHaveResourceWithProperties, toHaveProviderWithProperties, toBeValidTerraform, …).
 import 'cdktf/lib/testing/adapters/jest';
+import { Testing } from 'cdktf';
+
+Testing.setupJest();
