@@ -3,7 +3,7 @@
  * (a {@link CompiledProduct}): every name derived, the schema read into a
  * {@link Shape}. Constructs and generators take compiled products only.
  */
-import type { Classification, Compatibility, DataProduct, DeploymentSpec, Principal, ProductKind, SuppressionSpec } from './dsl/data-product';
+import type { Classification, Compatibility, DataProduct, DeploymentSpec, Principal, ProductKind, SinkSpec, SuppressionSpec } from './dsl/data-product';
 import {
   consumerGroupName,
   deadLetterTopicName,
@@ -20,6 +20,8 @@ export interface CompiledConsumer {
   readonly principal: Principal;
   /** `<topic>.<name>`. */
   readonly group: string;
+  /** The consumer's sink, as declared (absent: no sink). */
+  readonly sink?: SinkSpec;
   /** The consumer's service, when contract-mesh deploys it. */
   readonly deployment?: DeploymentSpec;
 }
@@ -103,6 +105,7 @@ export function compileProduct(product: DataProduct, source?: string): { product
       name: c.name,
       principal: c.principal,
       group: consumerGroupName(topic, c.name),
+      ...(c.sink ? { sink: { postgres: { mode: c.sink.postgres.mode } } } : {}),
       ...(c.deployment ? { deployment: { ...c.deployment } } : {}),
     })),
     shape,

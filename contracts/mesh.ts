@@ -9,6 +9,7 @@ import { pgSchemaName, pgTableName, protoFile, protoPackage, stackName } from '.
 import { deriveTopicPlans, type TopicPlans } from './derive/topic-config';
 import type { DataProduct } from './dsl/data-product';
 import type { EnvironmentConfig } from './environment';
+import type { Shape } from './schema/shape';
 import { ContractError, type Problem } from './problems';
 import type { ProductLock } from './lock/lock-file';
 import { lockedPartitions } from './lock/partitions';
@@ -35,6 +36,11 @@ export interface ProductPlan {
    * @default - none
    */
   readonly deployments?: readonly DeploymentPlan[];
+  /**
+   * Every accepted shape of this major version, oldest first: the lock's history, or the
+   * current shape alone when planned without locks. Sink migrations are derived from it.
+   */
+  readonly history: readonly Shape[];
 }
 
 /** One product major's contract artifacts, written by synth under `cdktf.out/contracts/`. */
@@ -178,7 +184,9 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
         const deployed = deriveDeployments(product, topics.topic.partitions.value, env);
         for (const p of deployed.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
-        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto, deployments: deployed.deployments };
+        const locked = lockOk.has(product) ? options.locks?.get(product.id) : undefined;
+        const history = locked ? locked.history.map((v) => v.shape) : [product.shape];
+        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto, deployments: deployed.deployments, history };
       });
       stacks.push({ name: stackName(domain, env.name), domain, environment: env, products: plans });
     }

@@ -18,7 +18,7 @@ import { readLocks } from '../contracts/lock/lock-store';
 import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { buildAwsStacks } from './aws-stacks';
-import { DomainStack } from './domain-stack';
+import { DomainStack, type DomainStackProps } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
 
 export interface SynthOptions {
@@ -29,6 +29,11 @@ export interface SynthOptions {
    * @default the `locks` folder beside `productsDir` (`<project>/contracts/locks`)
    */
   readonly locksDir?: string;
+  /**
+   * Where the committed Postgres sink migrations are (`npm run contracts:lock` writes them; synth only reads).
+   * @default the `migrations` folder beside `productsDir` (`<project>/contracts/migrations`)
+   */
+  readonly migrationsDir?: string;
   /** Where to write. @default `$CDKTF_OUTDIR`, else `cdktf.out` */
   readonly outdir?: string;
   /** The environments. @default ENVIRONMENTS */
@@ -42,10 +47,10 @@ export interface SynthOptions {
 }
 
 /** Adds every stack of the plan to `app`: per environment with AWS settings `platform-<env>` and `identities-<env>`, then every domain stack, each with the policy guardrails aspect. */
-export function buildStacks(app: App, plan: MeshPlan): TerraformStack[] {
+export function buildStacks(app: App, plan: MeshPlan, props: DomainStackProps = {}): TerraformStack[] {
   const principals = meshPrincipals(plan);
   const domains = plan.stacks.map((s) => {
-    const stack = new DomainStack(app, s);
+    const stack = new DomainStack(app, s, props);
     applyMeshPolicy(stack, s, principals);
     return stack;
   });
@@ -106,7 +111,8 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
-    stacks = buildStacks(app, plan);
+    const productsDir = options.productsDir ?? join(options.root ?? process.cwd(), 'contracts', 'products');
+    stacks = buildStacks(app, plan, { migrationsRoot: options.migrationsDir ?? join(dirname(productsDir), 'migrations') });
     for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
     // Check every stack before writing any, so that one run reports every policy error.
     for (const s of stacks) if (s instanceof DomainStack) meshPolicyOf(s)?.visit(s);

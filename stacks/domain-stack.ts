@@ -9,6 +9,16 @@ import { deriveRegistryPlan } from '../contracts/derive/schema-registry';
 import { DomainSchemaRegistry } from '../constructs/schema-registry';
 import { addDeployments } from './domain-deployments';
 import { awsProvider } from '../constructs/aws/aws-provider';
+import { addPostgresSinks } from './postgres-sinks';
+
+/** Props of {@link DomainStack}. */
+export interface DomainStackProps {
+  /**
+   * Where the committed sink migrations are (`<root>/<domain>/<product>.v<n>/<consumer>/NNNN_*.sql`).
+   * @default `contracts/migrations` of this project
+   */
+  readonly migrationsRoot?: string;
+}
 
 /**
  * One domain in one environment (`<domain>-<env>`): what a domain team deploys
@@ -23,7 +33,7 @@ export class DomainStack extends TerraformStack {
   /** Per product id with deployed consumers: the scope of its services and alarms (empty without `aws` settings). */
   public readonly deployments: ReadonlyMap<string, Construct>;
 
-  constructor(scope: Construct, plan: StackPlan) {
+  constructor(scope: Construct, plan: StackPlan, props: DomainStackProps = {}) {
     super(scope, plan.name);
     configureBackend(this, plan.name, plan.environment.backend);
     const provider = kafkaAdminProvider(this, plan.environment);
@@ -48,6 +58,7 @@ export class DomainStack extends TerraformStack {
       preventDestroy: plan.environment.production,
     });
     this.deployments = addDeployments(this, plan);
+    addPostgresSinks(this, plan, { migrationsRoot: props.migrationsRoot });
   }
 }
 

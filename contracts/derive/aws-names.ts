@@ -13,7 +13,7 @@
  * | a consumer service (ECS service, task family, log group, roles, security group) | `mesh-<env>-<domain>-<product>-v<version>-<consumer>`, bounded |
  * | a product's alert topic (SNS) | `mesh-<env>-<domain>-<product>-v<version>-alerts`, bounded |
  */
-import { kafkaUserName, pgSchemaName, pgTableName } from './names';
+import { kafkaUserName } from './names';
 
 /** The MSK cluster and the ECS cluster of an environment. */
 export function clusterName(env: string): string {
@@ -41,12 +41,13 @@ export function scramSecretName(env: string, principal: string): string {
 }
 
 /**
- * The Secrets Manager secret with a sink consumer's Postgres login (host, port,
- * dbname, username, password): `mesh/<env>/postgres/<schema>/<table>`, one per sink
- * table. The Postgres sink creates it; the consumer's service reads it by this name.
+ * The Secrets Manager secret with a sink login role's Postgres credentials:
+ * `mesh/<env>/postgres/<login role>`, one per login role (a consumer that sinks
+ * several products of a domain has one role). The migration function sets its
+ * value inside the VPC; the consumer's service reads it by this name.
  */
-export function pgLoginSecretName(env: string, domain: string, product: string, version: number, consumer: string): string {
-  return `mesh/${env}/postgres/${pgSchemaName(domain)}/${pgTableName(product, version, consumer)}`;
+export function pgLoginSecretName(env: string, loginRole: string): string {
+  return `mesh/${env}/postgres/${loginRole}`;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { CompiledConsumer, CompiledProduct } from '../compile';
 import type { DeploymentSpec } from '../dsl/data-product';
 import type { EnvironmentConfig } from '../environment';
 import { consumerLogGroupName, consumerServiceName, pgLoginSecretName, scramSecretName } from './aws-names';
+import { loginRoleName } from '../sql/sink-tables';
 import { num, type Derived } from './derived';
 import { pgSchemaName, pgTableName } from './names';
 
@@ -90,7 +91,7 @@ export function deriveDeployments(
       ? {
           schema: pgSchemaName(product.domain),
           table: pgTableName(product.name, product.version, c.name),
-          loginSecretName: pgLoginSecretName(env.name, product.domain, product.name, product.version, c.name),
+          loginSecretName: pgLoginSecretName(env.name, loginRoleName(product.domain, c.name)),
         }
       : undefined;
     deployments.push({

@@ -40,6 +40,14 @@ export interface ConsumerSpec {
   /** The consumer's Kafka principal. */
   readonly principal: Principal;
   /**
+   * Where the consumer writes the product, when contract-mesh should provision it:
+   * `{ postgres: { mode: 'upsert' } }` gives the consumer its own table (one row per key,
+   * latest wins, tombstones delete) in the domain's Postgres schema, a login role and the
+   * migrations; `mode: 'append'` keeps one row per record. See docs/postgres-sink.md.
+   * @default - no sink: the consumer only reads the topic
+   */
+  readonly sink?: SinkSpec;
+  /**
    * Run the consumer as an ECS Fargate service, wired to exactly this product's topic,
    * dead-letter topic and group (and, for a sink, its table), with its secrets by ARN.
    * @default - not deployed by contract-mesh
@@ -75,6 +83,19 @@ export interface SuppressionSpec {
   readonly resource: string;
   /** Why the exemption is safe: at least 10 characters, shown to every reviewer. */
   readonly reason: string;
+}
+
+/** How a Postgres sink keeps records: `upsert` (one row per key, latest wins) or `append` (one row per record). */
+export type PostgresSinkMode = 'upsert' | 'append';
+export const POSTGRES_SINK_MODES: readonly PostgresSinkMode[] = ['upsert', 'append'];
+
+/** A sink a consumer declares. */
+export interface SinkSpec {
+  /** Sink the product into the environment's PostgreSQL database. */
+  readonly postgres: {
+    /** `upsert`: one row per key, newest offset wins, tombstones delete. `append`: one row per record. */
+    readonly mode: PostgresSinkMode;
+  };
 }
 
 /** How long records are kept: exactly one of `days` or `hours`. */

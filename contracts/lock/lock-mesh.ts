@@ -13,6 +13,9 @@ import { formatProblems, type Problem } from '../problems';
 import type { ProductLock } from './lock-file';
 import { readLocks, writeLock } from './lock-store';
 import { updateLock } from './update-lock';
+import { writeMigrations } from '../sql/committed';
+import type { Migration } from '../sql/migrations';
+import { planSinks } from '../sql/sink-plan';
 
 export interface LockMeshOptions {
   /** Project root, for file names in messages. @default process.cwd() */
@@ -21,6 +24,8 @@ export interface LockMeshOptions {
   readonly productsDir?: string;
   /** Where the locks are. @default the `locks` folder beside `productsDir` */
   readonly locksDir?: string;
+  /** Where the Postgres sink migrations are written. @default the `migrations` folder beside `productsDir` */
+  readonly migrationsDir?: string;
   /** The environments whose partitions are locked. */
   readonly environments: readonly EnvironmentConfig[];
   /** Where messages go. @default console */
@@ -45,12 +50,20 @@ export function lockMesh(options: LockMeshOptions): number {
   problems.push(...findCollisions(products));
   const updates: Array<{ product: CompiledProduct; lock: ProductLock }> = [];
   const notes: string[] = [];
+  const migrations: Migration[] = [];
   for (const product of products) {
     const u = updateLock(product, read.locks.get(product.id), options.environments);
     problems.push(...u.problems);
     if (u.lock && u.changed) {
       updates.push({ product, lock: u.lock });
       notes.push(...u.notes);
+    }
+    // The sink migrations of every accepted shape; a change no allowed SQL operation can express is refused here.
+    const lock = u.lock ?? read.locks.get(product.id);
+    if (lock && u.problems.length === 0) {
+      const sinks = planSinks(product, lock.history.map((v) => v.shape));
+      problems.push(...sinks.problems);
+      for (const s of sinks.sinks) migrations.push(...s.migrations);
     }
   }
   if (problems.length) {
@@ -59,6 +72,9 @@ export function lockMesh(options: LockMeshOptions): number {
   }
   for (const { product, lock } of updates) writeLock(locksDir, product.domain, product.name, product.version, lock);
   for (const n of notes) log.info(`  ✔ ${n}`);
-  log.info(`contract-mesh: ${updates.length} lock${updates.length === 1 ? '' : 's'} written, ${products.length - updates.length} up to date. Commit contracts/locks/ with the contracts.`);
+  // Migrations are frozen once written: only missing files are added, a committed one is never rewritten.
+  const { written } = writeMigrations(options.migrationsDir ?? join(dirname(productsDir), 'migrations'), migrations);
+  for (const id of written) log.info(`  ✔ wrote contracts/migrations/${id}`);
+  log.info(`contract-mesh: ${updates.length} lock${updates.length === 1 ? '' : 's'} written, ${products.length - updates.length} up to date. Commit contracts/locks/ and contracts/migrations/ with the contracts.`);
   return 0;
 }

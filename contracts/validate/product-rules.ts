@@ -6,6 +6,7 @@
 import {
   CLASSIFICATIONS,
   COMPATIBILITIES,
+  POSTGRES_SINK_MODES,
   PRODUCT_KINDS,
   type DataProductSpec,
 } from '../dsl/data-product';
@@ -202,6 +203,7 @@ export const PRODUCT_RULES: readonly Rule[] = [
       }
       out.push(...principalProblem(`${field}.principal`, c.principal));
       if (c.deployment !== undefined) out.push(...deploymentProblems(`${field}.deployment`, c.deployment));
+      if (c.sink !== undefined) out.push(...sinkProblems(`${field}.sink`, c.sink));
       for (const k of Object.keys(c)) {
         if (!CONSUMER_KEYS.includes(k)) out.push({ field: `${field}.${k}`, message: `"${k}" is not a consumer setting.`, fix: `remove it; a consumer has ${CONSUMER_KEYS.join(', ')}.` });
       }
@@ -217,7 +219,36 @@ export const PRODUCT_RULES: readonly Rule[] = [
 ];
 
 /** Settings a consumer entry may have. */
-export const CONSUMER_KEYS: readonly string[] = ['name', 'principal', 'deployment'];
+export const CONSUMER_KEYS: readonly string[] = ['name', 'principal', 'sink', 'deployment'];
+
+/** A consumer's `sink`: exactly `{ postgres: { mode: 'upsert' | 'append' } }`. */
+export function sinkProblems(field: string, sink: unknown): RuleProblem[] {
+  const example = "sink: { postgres: { mode: 'upsert' } }";
+  if (typeof sink !== 'object' || sink === null || Array.isArray(sink)) {
+    return [{ field, message: `sink must be an object, got ${show(sink)}.`, fix: `write ${example}, or remove sink.` }];
+  }
+  const out: RuleProblem[] = [];
+  for (const k of Object.keys(sink)) {
+    if (k !== 'postgres') out.push({ field: `${field}.${k}`, message: `"${k}" is not a sink contract-mesh provisions.`, fix: `the only sink is postgres: ${example}.` });
+  }
+  const pg = (sink as Record<string, unknown>).postgres;
+  if (pg === undefined) return out.length ? out : [{ field, message: 'sink names no target.', fix: `write ${example}.` }];
+  if (typeof pg !== 'object' || pg === null || Array.isArray(pg)) {
+    return [...out, { field: `${field}.postgres`, message: `sink.postgres must be an object, got ${show(pg)}.`, fix: `write ${example}.` }];
+  }
+  for (const k of Object.keys(pg)) {
+    if (k !== 'mode') out.push({ field: `${field}.postgres.${k}`, message: `"${k}" is not a Postgres sink setting.`, fix: 'remove it; a Postgres sink has only mode.' });
+  }
+  const mode = (pg as Record<string, unknown>).mode;
+  if (!POSTGRES_SINK_MODES.includes(mode as never)) {
+    out.push({
+      field: `${field}.postgres.mode`,
+      message: `mode must be one of ${POSTGRES_SINK_MODES.map((m) => `"${m}"`).join(', ')}, got ${show(mode)}.`,
+      fix: '"upsert" keeps one row per key (latest wins, tombstones delete); "append" keeps one row per record.',
+    });
+  }
+  return out;
+}
 
 function kebab(v: string): string {
   return v

@@ -23,5 +23,5 @@ export const consentEvents = defineDataProduct({
   throughput: { peakMessagesPerSecond: 20, averageMessageBytes: 250 },
   classification: 'confidential',
   compatibility: 'FORWARD',
-  consumers: [{ name: 'audit', principal: 'User:audit-archiver' }],
+  consumers: [{ name: 'audit', principal: 'User:audit-archiver', sink: { postgres: { mode: 'append' } } }],
 });

@@ -45,7 +45,7 @@ export const orderState = defineDataProduct({
       // 3 partitions in prod; dev derives 1, so dev clamps maxTasks to 1 with a warning.
       deployment: { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/fulfilment:2.0.1', cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 3 },
     },
-    { name: 'analytics', principal: 'User:analytics-loader' },
+    { name: 'analytics', principal: 'User:analytics-loader', sink: { postgres: { mode: 'upsert' } } },
     { name: 'customer-care', principal: 'User:customer-care' },
   ],
 });

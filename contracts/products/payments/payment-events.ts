@@ -26,6 +26,7 @@ export const paymentEvents = defineDataProduct({
     {
       name: 'ledger',
       principal: 'User:ledger-sink',
+      sink: { postgres: { mode: 'upsert' } },
       deployment: { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/ledger-sink:1.4.2', cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 4 },
     },
     { name: 'fraud-scoring', principal: 'User:fraud-scoring' },

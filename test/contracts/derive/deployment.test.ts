@@ -60,9 +60,9 @@ describe('deriveDeployments', () => {
 
   it('wires a sink consumer to its schema, table and login secret by naming rule', () => {
     const product = withDeployment(DEPLOYMENT);
-    const withSink = { ...product, consumers: product.consumers.map((c) => (c.name === 'ledger' ? { ...c, sink: { postgres: { mode: 'upsert' } } } : c)) };
+    const withSink = { ...product, consumers: product.consumers.map((c) => (c.name === 'ledger' ? { ...c, sink: { postgres: { mode: 'upsert' as const } } } : c)) };
     const d = deriveDeployments(withSink, 4, dev).deployments[0];
-    expect(d.sink).toEqual({ schema: 'payments', table: 'payment_events_v1__ledger', loginSecretName: 'mesh/dev/postgres/payments/payment_events_v1__ledger' });
+    expect(d.sink).toEqual({ schema: 'payments', table: 'payment_events_v1__ledger', loginSecretName: 'mesh/dev/postgres/payments__ledger' });
   });
 
   it('deploys nothing for consumers without a deployment', () => {

