@@ -176,7 +176,7 @@ export function generateProducts(n: number, options: GenerateOptions = {}): Gene
       `  domain: '${domain}',`,
       `  name: '${name}',`,
       `  version: ${version},`,
-      `  description: 'Every ${kind === 'event' ? 'change' : 'current state'} of a ${noun} in ${domain}.',`,
+      `  description: 'Every ${kind === 'event' ? 'change' : 'current state'} of ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} in ${domain}.',`,
       `  owner: { team: '${team}', contact: '${team}@example.com'${ownerPrincipal} },`,
       `  producer: { principal: 'User:${domain}-${noun}-service' },`,
       `  kind: '${kind}',`,

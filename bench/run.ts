@@ -18,7 +18,7 @@
  * `--json <file>` (write the results).
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { discoverProducts } from '../contracts/discover';
 import { planMesh } from '../contracts/mesh';
@@ -150,6 +150,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 const x = (r: number) => `${r.toFixed(2)}×`;
@@ -175,7 +176,7 @@ function summarize(ms: Measurement[]): Row['a'] {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  console.log(`contract-mesh synth benchmark: N = ${o.sizes.join(', ')}; ${o.repeats} timed run(s) of each app after one warm-up; ${cpus().length} CPUs, ${mb(totalmem())} RAM, node ${process.version}`);
+  console.log(`contract-mesh synth benchmark: N = ${o.sizes.join(', ')}; ${o.repeats} timed run(s) of each app after one warm-up; ${cpus().length} CPUs, ${mb(totalmem())} RAM, node ${process.version}; load average ${load()}`);
   mkdirSync(WORK, { recursive: true });
   const rows: Row[] = [];
   for (const n of o.sizes) {
@@ -234,8 +235,8 @@ async function main(): Promise<void> {
     await synth(p.mesh, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
     console.log(`CPU profiles of (a) at N=${last.n} in ${relative(ROOT, dir)} (open in Chrome DevTools, or: npx tsx bench/profile-summary.ts ${relative(ROOT, dir)})`);
   }
-  if (o.json) writeFileSync(o.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory: totalmem(), repeats: o.repeats, rows }, null, 2)}\n`);
-  console.log(`\nbench finished in ${sec(Date.now() - started)}`);
+  if (o.json) writeFileSync(o.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory: totalmem(), loadavg: loadavg(), repeats: o.repeats, rows }, null, 2)}\n`);
+  console.log(`\nbench finished in ${sec(Date.now() - started)}; load average ${load()} (wall times are only comparable on an otherwise idle machine; CPU times are steadier)`);
 }
 
 main().catch((err: unknown) => {
