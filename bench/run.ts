@@ -70,7 +70,10 @@ function copyProject(dest: string): void {
 function baselineProject(dest: string, resources: unknown): void {
   mkdirSync(join(dest, 'bench'), { recursive: true });
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  pkg.scripts = { ...pkg.scripts, synth: 'tsx bench/hand-written/main.ts' };
+  // The same launcher, flags and all: only the entry point differs.
+  const synthScript = String(pkg.scripts?.synth ?? '');
+  if (!/(^|\s)main\.ts(\s|$)/.test(synthScript)) throw new Error(`the synth script ${JSON.stringify(synthScript)} does not run main.ts; update bench/run.ts`);
+  pkg.scripts = { ...pkg.scripts, synth: synthScript.replace(/(^|\s)main\.ts(?=\s|$)/, '$1bench/hand-written/main.ts') };
   writeFileSync(join(dest, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   const cdktf = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8'));
   writeFileSync(join(dest, 'cdktf.json'), `${JSON.stringify({ ...cdktf, app: 'npx tsx bench/hand-written/main.ts' }, null, 2)}\n`);
@@ -229,10 +232,14 @@ async function main(): Promise<void> {
   console.log(`targets at N=${last.n}: a/b ≤ 1.25 → ${x(ratio)} ${ratio <= 1.25 ? 'met' : 'MISSED'}; peak memory ≤ 1.5 GB → ${mb(last.a.treePeakRss)} ${last.a.treePeakRss <= 1.5 * 1024 ** 3 ? 'met' : 'MISSED'}`);
 
   if (o.profile) {
-    const p = { mesh: join(WORK, `n${last.n}`, 'mesh') };
+    // Node refuses --cpu-prof in NODE_OPTIONS: run the synth script's command with the flag after `tsx`.
+    const mesh = join(WORK, `n${last.n}`, 'mesh');
     const dir = join(WORK, 'prof');
     rmSync(dir, { recursive: true, force: true });
-    await synth(p.mesh, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+    const [launcher, ...rest] = String(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.synth).split(/\s+/);
+    if (launcher !== 'tsx') throw new Error(`--profile expects the synth script to start with tsx, not ${launcher}`);
+    const m = await measure(join(mesh, 'node_modules', '.bin', 'tsx'), ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...rest], { cwd: mesh, env: ENV });
+    if (m.exitCode !== 0) throw new Error(`profiling run failed:\n${m.output}`);
     console.log(`CPU profiles of (a) at N=${last.n} in ${relative(ROOT, dir)} (open in Chrome DevTools, or: npx tsx bench/profile-summary.ts ${relative(ROOT, dir)})`);
   }
   if (o.json) writeFileSync(o.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory: totalmem(), loadavg: loadavg(), repeats: o.repeats, rows }, null, 2)}\n`);
