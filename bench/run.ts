@@ -17,6 +17,7 @@
  * (a) at the largest N with `node --cpu-prof`, profiles in bench/.work/prof),
  * `--json <file>` (write the results).
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -57,10 +58,11 @@ function parseArgs(argv: string[]): Options {
 /** A copy of the project without its products, `node_modules` linked. */
 function copyProject(dest: string): void {
   mkdirSync(dest, { recursive: true });
-  const products = join(ROOT, 'contracts', 'products');
+  // The example products and what belongs to them only (their locks, retirements) stay behind.
+  const own = ['products', 'locks', 'retired.json'].map((f) => join(ROOT, 'contracts', f));
   for (const e of readdirSync(ROOT)) {
     if (SKIP.has(e)) continue;
-    cpSync(join(ROOT, e), join(dest, e), { recursive: true, filter: (src) => !src.startsWith(products) });
+    cpSync(join(ROOT, e), join(dest, e), { recursive: true, filter: (src) => !own.some((o) => src === o || src.startsWith(`${o}${sep}`)) });
   }
   mkdirSync(join(dest, 'contracts', 'products'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'), 'dir');
@@ -99,6 +101,11 @@ function prepare(n: number): Prepared {
   const hand = join(base, 'hand');
   copyProject(mesh);
   writeProducts(join(mesh, 'contracts', 'products'), n);
+  // Where the project locks its contracts (`npm run contracts:lock`), lock the generated ones too, untimed.
+  if (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts?.['contracts:lock']) {
+    const r = spawnSync('npm', ['run', '--silent', 'contracts:lock'], { cwd: mesh, env: ENV, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm run contracts:lock failed in ${relative(ROOT, mesh)}:\n${r.stdout}${r.stderr}`);
+  }
   const found = discoverProducts(join(mesh, 'contracts', 'products'), mesh);
   if (found.problems.length) throw new Error(`generated products do not load: ${JSON.stringify(found.problems.slice(0, 3))}`);
   const plan = planMesh(found.entries, ENVIRONMENTS);
@@ -129,12 +136,15 @@ function files(dir: string): string[] {
   return out.sort();
 }
 
-/** Fails unless both apps synthesized the same stacks, byte for byte (the mesh also writes mesh-manifest.json). */
+/** What cdktf writes: the stacks and its manifest. The mesh also writes its own artifacts (mesh-manifest.json, …). */
+const cdktfOutput = (f: string) => f === 'manifest.json' || f.startsWith('stacks/');
+
+/** Fails unless both apps synthesized the same stacks, byte for byte. */
 function assertSameOutput(p: Prepared): void {
   const a = join(p.mesh, 'cdktf.out');
   const b = join(p.hand, 'cdktf.out');
-  const fa = files(a).filter((f) => f !== 'mesh-manifest.json');
-  const fb = files(b);
+  const fa = files(a).filter(cdktfOutput);
+  const fb = files(b).filter(cdktfOutput);
   if (fa.join('\n') !== fb.join('\n')) {
     throw new Error(`N=${p.n}: the apps synthesized different files:\n  mesh only: ${fa.filter((f) => !fb.includes(f)).join(', ')}\n  baseline only: ${fb.filter((f) => !fa.includes(f)).join(', ')}`);
   }
