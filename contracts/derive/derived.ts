@@ -4,9 +4,12 @@ export interface Derived<T> {
   readonly reason: string;
 }
 
+/** One formatter for every call: `toLocaleString` with options builds a new `Intl.NumberFormat` each time (~1 ms per product). */
+const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
 /** 1234567 → "1,234,567". */
 export function num(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return NUMBER_FORMAT.format(n);
 }
 
 /** A duration in ms → "7 days", "12 hours", "90 minutes". */

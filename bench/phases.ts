@@ -1,0 +1,50 @@
+/**
+ * Times the phases of the mesh app in one process — load, discover, plan,
+ * build constructs, `app.synth()`, manifest — with wall and CPU time, and
+ * with `node --expose-gc` the live heap after each phase. For finding what
+ * dominates; `npm run bench` does not use it. Run it in a prepared copy:
+ *
+ *   cd bench/.work/n1000/mesh && node --expose-gc --import tsx ../../../phases.ts
+ */
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const root = resolve(process.argv[2] ?? process.cwd());
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const gc = (globalThis as { gc?: () => void }).gc;
+const t: Array<[string, number, number]> = [['start', performance.now(), cpu()]];
+const mark = (name: string) => {
+  t.push([name, performance.now(), cpu()]);
+  if (gc) {
+    gc();
+    console.log(`after ${name}: live heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB`);
+    t.push([`(gc after ${name})`, performance.now(), cpu()]);
+  }
+};
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { App } = require(join(root, 'node_modules', 'cdktf')) as typeof import('cdktf');
+const { discoverProducts } = require(join(root, 'contracts', 'discover')) as typeof import('../contracts/discover');
+const { planMesh } = require(join(root, 'contracts', 'mesh')) as typeof import('../contracts/mesh');
+const { buildStacks } = require(join(root, 'stacks', 'app')) as typeof import('../stacks/app');
+const { buildManifest } = require(join(root, 'stacks', 'manifest')) as typeof import('../stacks/manifest');
+const { ENVIRONMENTS } = require(join(root, 'stacks', 'environments')) as typeof import('../stacks/environments');
+mark('load framework and toolkit');
+const found = discoverProducts(join(root, 'contracts', 'products'), root);
+mark(`discover ${found.entries.length} products`);
+const plan = planMesh(found.entries, ENVIRONMENTS);
+mark('planMesh');
+const app = new App({ outdir: join(root, 'cdktf.out.phases'), stackTraces: false });
+buildStacks(app, plan);
+mark('buildStacks');
+app.synth();
+mark('app.synth');
+JSON.stringify(buildManifest(plan), null, 2);
+mark('buildManifest + stringify');
+const row = (name: string, a: (typeof t)[number], b: (typeof t)[number]) =>
+  console.log(`${(b[1] - a[1]).toFixed(0).padStart(7)} ms wall ${(b[2] - a[2]).toFixed(0).padStart(7)} ms cpu  ${name}`);
+for (let i = 1; i < t.length; i++) row(t[i][0], t[i - 1], t[i]);
+row('total', t[0], t[t.length - 1]);
+console.log(`rss ${Math.round(process.memoryUsage().rss / 1048576)} MB (output in ${join(root, 'cdktf.out.phases')})`);
