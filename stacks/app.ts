@@ -13,7 +13,7 @@ import { productId } from '../contracts/derive/names';
 import { formatFinding, formatPolicyErrors } from '../contracts/policy/evaluate';
 import type { Finding } from '../contracts/policy/rule';
 import { readRetirements, RETIRED_FILE, type Retirement } from '../contracts/retire/retired';
-import { applyMeshPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
+import { applyMeshPolicy, applyPlatformPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
 import { readLocks } from '../contracts/lock/lock-store';
 import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
@@ -54,12 +54,14 @@ export function buildStacks(app: App, plan: MeshPlan, props: DomainStackProps = 
     applyMeshPolicy(stack, s, principals);
     return stack;
   });
-  return [...buildAwsStacks(app, plan), ...domains];
+  const platform = buildAwsStacks(app, plan);
+  for (const stack of platform) applyPlatformPolicy(stack, stack.environment, principals);
+  return [...platform, ...domains];
 }
 
 /** Every policy finding of the stacks (after synth), suppressed ones included. */
 export function policyFindings(stacks: readonly TerraformStack[]): Finding[] {
-  return stacks.flatMap((s) => (s instanceof DomainStack ? meshPolicyOf(s)?.findings ?? [] : []));
+  return stacks.flatMap((s) => meshPolicyOf(s)?.findings ?? []);
 }
 
 /** Discovers and plans the mesh; every problem of every product, or the plan. */
@@ -115,7 +117,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     stacks = buildStacks(app, plan, { migrationsRoot: options.migrationsDir ?? join(dirname(productsDir), 'migrations') });
     for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
     // Check every stack before writing any, so that one run reports every policy error.
-    for (const s of stacks) if (s instanceof DomainStack) meshPolicyOf(s)?.visit(s);
+    for (const s of stacks) meshPolicyOf(s)?.visit(s);
     if (policyFindings(stacks).some((f) => f.level === 'error' && !f.suppressed)) throw new Error('policy errors');
     app.synth();
     const findings = policyFindings(stacks);

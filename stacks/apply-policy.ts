@@ -2,9 +2,11 @@
 import { Aspects } from 'cdktf';
 import type { MeshPlan, StackPlan } from '../contracts/mesh';
 import { MeshPolicy, principalsOf } from '../constructs/mesh-policy';
+import type { TerraformStack } from 'cdktf';
+import type { EnvironmentConfig } from '../contracts/environment';
 import type { DomainStack } from './domain-stack';
 
-const POLICIES = new WeakMap<DomainStack, MeshPolicy>();
+const POLICIES = new WeakMap<TerraformStack, MeshPolicy>();
 
 /** Every principal any contract of the mesh names. */
 export function meshPrincipals(plan: MeshPlan): Set<string> {
@@ -23,7 +25,18 @@ export function applyMeshPolicy(stack: DomainStack, plan: StackPlan, principals:
   return policy;
 }
 
-/** The aspect added by {@link applyMeshPolicy}. */
-export function meshPolicyOf(stack: DomainStack): MeshPolicy | undefined {
+/**
+ * Adds the rule pack to a stack that no contract declares (`platform-<env>`, `identities-<env>`):
+ * the environment-wide rules (prevent_destroy in production, IAM, log retention, secret literals) apply.
+ */
+export function applyPlatformPolicy(stack: TerraformStack, environment: EnvironmentConfig, principals: ReadonlySet<string>): MeshPolicy {
+  const policy = new MeshPolicy({ environment, products: [], principals });
+  Aspects.of(stack).add(policy);
+  POLICIES.set(stack, policy);
+  return policy;
+}
+
+/** The aspect added by {@link applyMeshPolicy} or {@link applyPlatformPolicy}. */
+export function meshPolicyOf(stack: TerraformStack): MeshPolicy | undefined {
   return POLICIES.get(stack);
 }

@@ -22,9 +22,13 @@ export class IdentitiesStack extends TerraformStack {
   /** Every identity, by Kafka user name. */
   readonly identities: ReadonlyMap<string, ScramIdentity>;
 
+  /** The environment this stack belongs to. */
+  public readonly environment: EnvironmentConfig;
+
   constructor(scope: Construct, env: EnvironmentConfig, identities: readonly IdentityPlan[]) {
     const name = identitiesStackName(env.name);
     super(scope, name);
+    this.environment = env;
     if (!env.aws) throw new Error(`environment ${env.name} has no aws settings`);
     configureBackend(this, name, env.backend);
     awsProvider(this, env, name);
@@ -40,6 +44,7 @@ export class IdentitiesStack extends TerraformStack {
         mskClusterArn: mechanism === 'msk-scram-secret' ? platform.getString('msk_cluster_arn') : undefined,
         kafkaProvider,
         recoveryWindowInDays: env.production ? 30 : 7,
+        preventDestroy: env.production,
       }));
     }
     this.identities = byUser;

@@ -62,9 +62,13 @@ export class PlatformStack extends TerraformStack {
   /** Attach to the deploy runner's role: the administrative identity's rights, by IAM policy (not ACLs). */
   readonly kafkaAdminPolicy: IamPolicy;
 
+  /** The environment this stack belongs to. */
+  public readonly environment: EnvironmentConfig;
+
   constructor(scope: Construct, env: EnvironmentConfig) {
     const name = platformStackName(env.name);
     super(scope, name);
+    this.environment = env;
     if (!env.aws) throw new Error(`environment ${env.name} has no aws settings; add them in stacks/environments.ts`);
     assertAwsEnvironment(env);
     configureBackend(this, name, env.backend);

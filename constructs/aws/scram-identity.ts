@@ -37,6 +37,12 @@ export interface ScramIdentityProps {
    * @default 30
    */
   readonly recoveryWindowInDays?: number;
+  /**
+   * Refuse any plan that destroys the secret (`prevent_destroy`): a principal's services would lose their
+   * credentials. Set in production; removing an identity there is a deliberate two-step change.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -58,6 +64,7 @@ export class ScramIdentity extends Construct {
       description: `SCRAM credential of Kafka user ${identity.user} (${identity.namedBy.join('; ')})`.slice(0, 2048),
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: props.recoveryWindowInDays ?? 30,
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
     const password = new EphemeralRandomPassword(this, 'Password');
     const version = new SecretsmanagerSecretVersion(this, 'Value', {
