@@ -79,7 +79,8 @@ export interface SinkMigrationsProps {
    */
   readonly secretsKmsKeyArn?: string;
   /**
-   * Keep the login secrets from being destroyed (`prevent_destroy`): a consumer would lose its credentials.
+   * Keep the login secrets, the migration function and its invocation from being destroyed
+   * (`prevent_destroy`, production): a consumer would lose its credentials, and the schema its migrator.
    * @default false
    */
   readonly preventDestroy?: boolean;
@@ -156,7 +157,7 @@ export class SinkMigrations extends Construct {
     const logs = new CloudwatchLogGroup(this, 'Logs', { name: `/aws/lambda/${name}`, retentionInDays: logRetentionDays });
 
     const asset = new TerraformAsset(this, 'Bundle', { path: bundleMigrationFunction(props.migrations, props.database.caBundlePem), type: AssetType.ARCHIVE });
-    this.function = new LambdaFunction(this, 'Function', {
+    this.function = new LambdaFunction(this, 'MigrationFunction', {
       functionName: name,
       description: `Applies the Postgres sink migrations of domain ${props.domain} (contract-mesh).`,
       role: role.arn,
@@ -177,13 +178,15 @@ export class SinkMigrations extends Construct {
         },
       },
       dependsOn: [logs],
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
 
     this.migrationSetHash = migrationSetHash(props.migrations, props.loginRoles);
-    this.invocation = new LambdaInvocation(this, 'Apply', {
+    this.invocation = new LambdaInvocation(this, 'ApplyMigrations', {
       functionName: this.function.functionName,
       input: JSON.stringify({ migrationSet: this.migrationSetHash }),
       triggers: { migrationSet: this.migrationSetHash, code: asset.assetHash },
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
   }
 }

@@ -5,6 +5,9 @@
  * the environment's bounds and prices, the policy findings and the retired
  * versions. Deterministic: sorted, no timestamps.
  */
+import { pgSchemaName, pgTableName } from '../contracts/derive/names';
+import { planSinks } from '../contracts/sql/sink-plan';
+import { sinkConsumers } from '../contracts/sql/sink-tables';
 import type { MeshPlan, ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
 import type { CostInputs } from '../contracts/cost/estimate';
@@ -56,6 +59,30 @@ export interface ManifestExtras {
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/**
+ * The product's sink tables and the gate's verdict on its lock history (synth only runs when the gate
+ * accepted every shape, so a manifest always records an accepted history).
+ */
+function sinksOf(plan: MeshPlan, id: string) {
+  const pp = plan.stacks.flatMap((s) => s.products).find((x) => x.product.id === id);
+  if (!pp) return {};
+  const tables = sinkConsumers(pp.product).map((c) => ({ consumer: c.name, table: `${pgSchemaName(pp.product.domain)}.${pgTableName(pp.product.name, pp.product.version, c.name)}`, mode: c.sink.postgres.mode }));
+  const shapes = pp.history.length;
+  return {
+    gate: {
+      verdict: 'accepted',
+      reasons: [`${shapes} accepted shape${shapes === 1 ? '' : 's'} in the lock history, compatible under ${pp.product.compatibility} (transitive)`],
+    },
+    ...(tables.length ? { sinks: tables } : {}),
+  };
+}
+
+/** The SQL migrations of the product's sink tables, derived from its lock history. */
+function migrationsOf(pp: ProductPlan) {
+  const migrations = planSinks(pp.product, pp.history).sinks.flatMap((s) => s.migrations.map((m) => ({ name: m.id, sql: m.sql })));
+  return migrations.length ? { migrations } : {};
+}
+
 export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
   const environments = new Map(plan.stacks.map((s) => [s.environment.name, s.environment]));
   return {
@@ -97,6 +124,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
       source: p.source,
       shape: p.shape,
       proto: protoOf(plan, p.id),
+      ...sinksOf(plan, p.id),
     })),
     stacks: plan.stacks.map((s) => ({
       name: s.name,
@@ -110,6 +138,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
         acls: pp.acls,
         costInputs: costInputs(pp),
         ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
+        ...migrationsOf(pp),
       })),
     })),
     policy: {

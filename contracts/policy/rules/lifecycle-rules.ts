@@ -13,7 +13,7 @@ export const STATEFUL_TYPES: readonly string[] = [
 ];
 
 /** Types that hold data only when they create the Postgres schema or run migrations (recognised by construct path). */
-const MIGRATION_CARRIERS: readonly string[] = ['aws_lambda_invocation', 'terraform_data', 'null_resource'];
+const MIGRATION_CARRIERS: readonly string[] = ['aws_lambda_function', 'aws_lambda_invocation', 'terraform_data', 'null_resource'];
 
 /** True when destroying the resource loses data (or a secret). */
 export function isStateful(r: Pick<PolicyResource, 'type' | 'path'>): boolean {
