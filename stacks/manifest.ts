@@ -8,7 +8,7 @@
 import { pgSchemaName, pgTableName } from '../contracts/derive/names';
 import { planSinks } from '../contracts/sql/sink-plan';
 import { sinkConsumers } from '../contracts/sql/sink-tables';
-import type { MeshPlan, ProductPlan } from '../contracts/mesh';
+import type { ContractPlan, MeshPlan, ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
 import type { CostInputs } from '../contracts/cost/estimate';
 import type { Finding } from '../contracts/policy/rule';
@@ -26,8 +26,7 @@ function topic(t: TopicPlan) {
   };
 }
 
-function protoOf(plan: MeshPlan, id: string) {
-  const c = plan.contracts.find((x) => x.product.id === id);
+function protoOf(c: ContractPlan | undefined) {
   return c ? { file: c.proto.file, package: c.proto.package, message: c.proto.message } : undefined;
 }
 
@@ -63,8 +62,7 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
  * The product's sink tables and the gate's verdict on its lock history (synth only runs when the gate
  * accepted every shape, so a manifest always records an accepted history).
  */
-function sinksOf(plan: MeshPlan, id: string) {
-  const pp = plan.stacks.flatMap((s) => s.products).find((x) => x.product.id === id);
+function sinksOf(pp: ProductPlan | undefined) {
   if (!pp) return {};
   const tables = sinkConsumers(pp.product).map((c) => ({ consumer: c.name, table: `${pgSchemaName(pp.product.domain)}.${pgTableName(pp.product.name, pp.product.version, c.name)}`, mode: c.sink.postgres.mode }));
   const shapes = pp.history.length;
@@ -85,6 +83,10 @@ function migrationsOf(pp: ProductPlan) {
 
 export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
   const environments = new Map(plan.stacks.map((s) => [s.environment.name, s.environment]));
+  // Looked up once per product: a find() per product would be quadratic at mesh scale.
+  const contractsById = new Map(plan.contracts.map((c) => [c.product.id, c]));
+  const plansById = new Map<string, ProductPlan>();
+  for (const st of plan.stacks) for (const pp of st.products) if (!plansById.has(pp.product.id)) plansById.set(pp.product.id, pp);
   return {
     manifestVersion: MANIFEST_VERSION,
     environments: [...environments.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({
@@ -123,8 +125,8 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
       suppressions: p.suppressions,
       source: p.source,
       shape: p.shape,
-      proto: protoOf(plan, p.id),
-      ...sinksOf(plan, p.id),
+      proto: protoOf(contractsById.get(p.id)),
+      ...sinksOf(plansById.get(p.id)),
     })),
     stacks: plan.stacks.map((s) => ({
       name: s.name,
