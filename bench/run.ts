@@ -13,7 +13,10 @@
  * tree, the ratio a/b at every N and the growth from the smallest N to the
  * largest.
  *
- * Options: `--sizes 10,100,1000`, `--repeats 3`, `--profile` (one more run of
+ * Then it runs the codec benchmark (`bench/codec-bench.ts`: encode
+ * throughput and payload size on the example products).
+ *
+ * Options: `--only synth|codec` (one of the two), `--sizes 10,100,1000`, `--repeats 3`, `--profile` (one more run of
  * (a) at the largest N with `node --cpu-prof`, profiles in bench/.work/prof),
  * `--json <file>` (write the results).
  */
@@ -31,6 +34,8 @@ const WORK = join(__dirname, '.work');
 const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'bench', 'test', '.ci', 'coverage', '.cache', 'docs']);
 
 interface Options {
+  /** Which benchmarks: the synth benchmark, the codec benchmark (`bench/codec-bench.ts`), or both. */
+  only?: 'synth' | 'codec';
   sizes: number[];
   repeats: number;
   profile: boolean;
@@ -45,7 +50,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--repeats') o.repeats = Number(argv[++i]);
     else if (a === '--profile') o.profile = true;
     else if (a === '--json') o.json = argv[++i];
-    else throw new Error(`unknown option ${a}; options: --sizes 10,100,1000 --repeats 3 --profile --json <file>`);
+    else if (a === '--only') {
+      const only = argv[++i];
+      if (only !== 'synth' && only !== 'codec') throw new Error(`--only takes synth or codec, not ${only}`);
+      o.only = only;
+    } else throw new Error(`unknown option ${a}; options: --only synth|codec --sizes 10,100,1000 --repeats 3 --profile --json <file>`);
   }
   if (!o.sizes.length || o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
   if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new Error('--repeats must be a positive integer');
@@ -192,6 +201,18 @@ function summarize(ms: Measurement[]): Row['a'] {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.only !== 'codec') await synthBench(o);
+  if (o.only !== 'synth') codecBench();
+}
+
+/** The codec benchmark (`bench/codec-bench.ts`, on the example products), in its own process. */
+function codecBench(): void {
+  console.log('\ncodec benchmark (bench/codec-bench.ts):\n');
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'codec-bench.ts')], { cwd: ROOT, env: ENV, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the codec benchmark failed (exit ${r.status})`);
+}
+
+async function synthBench(o: Options): Promise<void> {
   const started = Date.now();
   console.log(`contract-mesh synth benchmark: N = ${o.sizes.join(', ')}; ${o.repeats} timed run(s) of each app after one warm-up; ${cpus().length} CPUs, ${mb(totalmem())} RAM, node ${process.version}; load average ${load()}`);
   mkdirSync(WORK, { recursive: true });
