@@ -3,7 +3,9 @@
  * events and entities over ~25 domains, 2–4 consumers each, every
  * classification, bounded and unbounded schemas (nested objects, arrays,
  * records, optional fields), retention in days or hours, with or without an
- * owner principal, and a few products with a second major version.
+ * owner principal, a few products with a second major version, about 20 %
+ * with one consumer sinking into Postgres (upsert for entities, append for
+ * events) and 10 % with one consumer deployed as an ECS service.
  *
  * Deterministic: the same N and seed give byte-identical files. Every
  * generated product is valid in every environment of `stacks/environments.ts`.
@@ -44,6 +46,9 @@ const RETENTIONS: Record<Classification, readonly string[]> = {
   confidential: ['{ days: 7 }', '{ days: 30 }', '{ days: 90 }', '{ hours: 12 }'],
   pii: ['{ days: 1 }', '{ days: 7 }', '{ days: 30 }', '{ hours: 36 }'],
 };
+/** Share of products with one Postgres sink consumer, and with one deployed consumer. */
+export const SINK_SHARE = 0.2;
+export const DEPLOYMENT_SHARE = 0.1;
 const COMPATIBILITIES = [undefined, 'BACKWARD', 'FORWARD', 'FULL'] as const;
 
 /** Optional extra fields a schema may get; each line is a field declaration. */
@@ -157,10 +162,17 @@ export function generateProducts(n: number, options: GenerateOptions = {}): Gene
     const consumerCount = 2 + Math.floor(rand() * 3);
     const pool = [...CONSUMERS];
     const consumers: string[] = [];
+    // About one product in five has a consumer with a Postgres sink, one in ten a consumer deployed as a service.
+    const sinkAt = rand() < SINK_SHARE ? Math.floor(rand() * consumerCount) : -1;
+    const deploymentAt = rand() < DEPLOYMENT_SHARE ? Math.floor(rand() * consumerCount) : -1;
     for (let c = 0; c < consumerCount; c++) {
       const cname = pool.splice(Math.floor(rand() * pool.length), 1)[0];
       const principal = SHARED_PRINCIPALS[cname] ?? `User:${domain}-${cname}`;
-      consumers.push(`    { name: '${cname}', principal: '${principal}' },`);
+      const extra = [
+        ...(c === sinkAt ? [`sink: { postgres: { mode: '${kind === 'entity' ? 'upsert' : 'append'}' } }`] : []),
+        ...(c === deploymentAt ? [`deployment: { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/${cname}:1.${Math.floor(rand() * 10)}.0', cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 1 }`] : []),
+      ];
+      consumers.push(`    { name: '${cname}', principal: '${principal}'${extra.map((e) => `, ${e}`).join('')} },`);
     }
     const team = `${domain}-${pick(['core', 'platform', 'data', 'ops'])}`;
     const ownerPrincipal = rand() < 0.7 ? `, principal: 'User:${domain}-oncall'` : '';

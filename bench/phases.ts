@@ -6,6 +6,7 @@
  *
  *   cd bench/.work/n1000/mesh && node --expose-gc --import tsx ../../../phases.ts
  */
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -27,22 +28,33 @@ const mark = (name: string) => {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { App } = require(join(root, 'node_modules', 'cdktf')) as typeof import('cdktf');
 const { discoverProducts } = require(join(root, 'contracts', 'discover')) as typeof import('../contracts/discover');
+const { readLocks } = require(join(root, 'contracts', 'lock', 'lock-store')) as typeof import('../contracts/lock/lock-store');
 const { planMesh } = require(join(root, 'contracts', 'mesh')) as typeof import('../contracts/mesh');
-const { buildStacks } = require(join(root, 'stacks', 'app')) as typeof import('../stacks/app');
+const { buildStacks, policyFindings } = require(join(root, 'stacks', 'app')) as typeof import('../stacks/app');
+const { DomainStack } = require(join(root, 'stacks', 'domain-stack')) as typeof import('../stacks/domain-stack');
+const { meshPolicyOf } = require(join(root, 'stacks', 'apply-policy')) as typeof import('../stacks/apply-policy');
 const { buildManifest } = require(join(root, 'stacks', 'manifest')) as typeof import('../stacks/manifest');
+const { writeContractFiles } = require(join(root, 'stacks', 'contract-output')) as typeof import('../stacks/contract-output');
 const { ENVIRONMENTS } = require(join(root, 'stacks', 'environments')) as typeof import('../stacks/environments');
 mark('load framework and toolkit');
 const found = discoverProducts(join(root, 'contracts', 'products'), root);
 mark(`discover ${found.entries.length} products`);
-const plan = planMesh(found.entries, ENVIRONMENTS);
+const { locks } = readLocks(join(root, 'contracts', 'locks'), root);
+mark('read locks');
+const plan = planMesh(found.entries, ENVIRONMENTS, { locks });
 mark('planMesh');
-const app = new App({ outdir: join(root, 'cdktf.out.phases'), stackTraces: false });
-buildStacks(app, plan);
-mark('buildStacks');
+const outdir = join(root, 'cdktf.out.phases');
+const app = new App({ outdir, stackTraces: false });
+const stacks = buildStacks(app, plan, { migrationsRoot: join(root, 'contracts', 'migrations') });
+mark('buildStacks (incl. bundling the migration function)');
+for (const st of stacks) if (st instanceof DomainStack) meshPolicyOf(st)?.visit(st);
+mark('policy check');
 app.synth();
 mark('app.synth');
-JSON.stringify(buildManifest(plan), null, 2);
-mark('buildManifest + stringify');
+writeFileSync(join(outdir, 'mesh-manifest.json'), JSON.stringify(buildManifest(plan, { findings: policyFindings(stacks), retired: [] }), null, 2));
+mark('mesh-manifest.json');
+writeContractFiles(outdir, plan);
+mark('contract files');
 const row = (name: string, a: (typeof t)[number], b: (typeof t)[number]) =>
   console.log(`${(b[1] - a[1]).toFixed(0).padStart(7)} ms wall ${(b[2] - a[2]).toFixed(0).padStart(7)} ms cpu  ${name}`);
 for (let i = 1; i < t.length; i++) row(t[i][0], t[i - 1], t[i]);

@@ -13,7 +13,10 @@
  * tree, the ratio a/b at every N and the growth from the smallest N to the
  * largest.
  *
- * Options: `--sizes 10,100,1000`, `--repeats 3`, `--profile` (one more run of
+ * Then it runs the codec benchmark (`bench/codec-bench.ts`: encode
+ * throughput and payload size on the example products).
+ *
+ * Options: `--only synth|codec` (one of the two), `--sizes 10,100,1000`, `--repeats 3`, `--profile` (one more run of
  * (a) at the largest N with `node --cpu-prof`, profiles in bench/.work/prof),
  * `--json <file>` (write the results).
  */
@@ -21,9 +24,6 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { discoverProducts } from '../contracts/discover';
-import { planMesh } from '../contracts/mesh';
-import { ENVIRONMENTS } from '../stacks/environments';
 import { baselineInput } from './baseline-input';
 import { writeProducts } from './generate';
 import { measure, type Measurement } from './measure';
@@ -34,6 +34,8 @@ const WORK = join(__dirname, '.work');
 const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'bench', 'test', '.ci', 'coverage', '.cache', 'docs']);
 
 interface Options {
+  /** Which benchmarks: the synth benchmark, the codec benchmark (`bench/codec-bench.ts`), or both. */
+  only?: 'synth' | 'codec';
   sizes: number[];
   repeats: number;
   profile: boolean;
@@ -48,7 +50,11 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--repeats') o.repeats = Number(argv[++i]);
     else if (a === '--profile') o.profile = true;
     else if (a === '--json') o.json = argv[++i];
-    else throw new Error(`unknown option ${a}; options: --sizes 10,100,1000 --repeats 3 --profile --json <file>`);
+    else if (a === '--only') {
+      const only = argv[++i];
+      if (only !== 'synth' && only !== 'codec') throw new Error(`--only takes synth or codec, not ${only}`);
+      o.only = only;
+    } else throw new Error(`unknown option ${a}; options: --only synth|codec --sizes 10,100,1000 --repeats 3 --profile --json <file>`);
   }
   if (!o.sizes.length || o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
   if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new Error('--repeats must be a positive integer');
@@ -87,9 +93,10 @@ function baselineProject(dest: string, resources: unknown): void {
 }
 
 interface Prepared {
-  n: number;
-  mesh: string;
-  hand: string;
+  readonly n: number;
+  readonly mesh: string;
+  readonly hand: string;
+  /** Set by {@link prepareBaseline}. */
   stacks: number;
   resources: number;
 }
@@ -106,13 +113,16 @@ function prepare(n: number): Prepared {
     const r = spawnSync('npm', ['run', '--silent', 'contracts:lock'], { cwd: mesh, env: ENV, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`npm run contracts:lock failed in ${relative(ROOT, mesh)}:\n${r.stdout}${r.stderr}`);
   }
-  const found = discoverProducts(join(mesh, 'contracts', 'products'), mesh);
-  if (found.problems.length) throw new Error(`generated products do not load: ${JSON.stringify(found.problems.slice(0, 3))}`);
-  const plan = planMesh(found.entries, ENVIRONMENTS);
-  const input = baselineInput(plan);
-  baselineProject(hand, input);
-  const resources = input.stacks.reduce((sum, s) => sum + s.products.reduce((k, p) => k + 2 + p.acls.length, 0), 0);
-  return { n, mesh, hand, stacks: input.stacks.length, resources };
+  return { n, mesh, hand, stacks: 0, resources: 0 };
+}
+
+/** After the mesh app's warm-up run: the baseline's project, its input read from the mesh app's output. */
+function prepareBaseline(p: Prepared): void {
+  mkdirSync(p.hand, { recursive: true });
+  const input = baselineInput(join(p.mesh, 'cdktf.out'), p.hand);
+  baselineProject(p.hand, input);
+  p.stacks = input.stacks.length;
+  p.resources = input.stacks.reduce((sum, s) => sum + s.resources.length, 0);
 }
 
 const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: undefined, NODE_OPTIONS: undefined } as NodeJS.ProcessEnv;
@@ -149,6 +159,9 @@ function assertSameOutput(p: Prepared): void {
     throw new Error(`N=${p.n}: the apps synthesized different files:\n  mesh only: ${fa.filter((f) => !fb.includes(f)).join(', ')}\n  baseline only: ${fb.filter((f) => !fa.includes(f)).join(', ')}`);
   }
   for (const f of fa) {
+    // Zipped assets: their folder name is the hash of the zipped files (compared above, with the paths); the zip
+    // itself holds file times, which differ from run to run even for the same app.
+    if (/\/assets\/.*\.zip$/.test(f)) continue;
     const x = readFileSync(join(a, f), 'utf8');
     const y = readFileSync(join(b, f), 'utf8');
     if (x !== y) {
@@ -188,14 +201,28 @@ function summarize(ms: Measurement[]): Row['a'] {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.only !== 'codec') await synthBench(o);
+  if (o.only !== 'synth') codecBench();
+}
+
+/** The codec benchmark (`bench/codec-bench.ts`, on the example products), in its own process. */
+function codecBench(): void {
+  console.log('\ncodec benchmark (bench/codec-bench.ts):\n');
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'codec-bench.ts')], { cwd: ROOT, env: ENV, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the codec benchmark failed (exit ${r.status})`);
+}
+
+async function synthBench(o: Options): Promise<void> {
   const started = Date.now();
   console.log(`contract-mesh synth benchmark: N = ${o.sizes.join(', ')}; ${o.repeats} timed run(s) of each app after one warm-up; ${cpus().length} CPUs, ${mb(totalmem())} RAM, node ${process.version}; load average ${load()}`);
   mkdirSync(WORK, { recursive: true });
   const rows: Row[] = [];
   for (const n of o.sizes) {
     const p = prepare(n);
-    process.stdout.write(`N=${n}: ${p.stacks} stacks, ${p.resources} resources; warm-up… `);
+    process.stdout.write(`N=${n}: warm-up… `);
     await synth(p.mesh);
+    prepareBaseline(p);
+    process.stdout.write(`${p.stacks} stacks, ${p.resources} resources… `);
     await synth(p.hand);
     assertSameOutput(p);
     process.stdout.write('outputs identical; timing ');

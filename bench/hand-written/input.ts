@@ -1,44 +1,82 @@
 /**
  * What the hand-written baseline app declares, as plain data: every stack
- * with its backend, its Kafka provider and every topic and ACL, with literal
- * values. `bench/baseline-input.ts` writes it (once, outside the timed run)
- * from the same generated contracts the mesh app reads.
+ * with its backend, providers, remote states, resources (Terraform type,
+ * construct path, literal binding props), assets and outputs.
+ * `bench/baseline-input.ts` writes it once per size, outside the timed runs;
+ * the bench then checks that both apps synthesize byte-identical stacks.
  */
-import type { KafkaProviderConfig } from '../../.gen/providers/kafka/provider';
-import type { LocalBackendConfig, S3BackendConfig } from 'cdktf';
 
-/** One Kafka topic, with the arguments of `kafka_topic`. */
-export interface BaselineTopic {
-  readonly name: string;
-  readonly partitions: number;
-  readonly replicationFactor: number;
-  readonly config: Readonly<Record<string, string>>;
-  readonly preventDestroy: boolean;
+/** A JSON value. */
+export type Literal = string | number | boolean | null | readonly Literal[] | { readonly [key: string]: Literal };
+
+/** One resource: its Terraform type, where it sits in the construct tree, and the props of its binding class. */
+export interface BaselineResource {
+  /** Terraform type, e.g. `aws_glue_schema`; the app maps it to its binding class. */
+  readonly type: string;
+  /** Construct path below the stack, `/`-separated, e.g. `SchemaRegistry/Schema-order-state-v1`. */
+  readonly path: string;
+  /** The binding's props (camelCase), literal values; `${…}` references are literal strings. */
+  readonly props: { readonly [key: string]: Literal };
+  /** Whether the resource names its provider explicitly (`provider: "<name>"` in the JSON). */
+  readonly provider?: string;
+  /** Indices (in the stack's `resources`) of the resources it depends on; they come earlier. */
+  readonly dependsOn?: readonly number[];
 }
 
-/** One ACL, with its construct ID and the arguments of `kafka_acl` that vary. */
-export interface BaselineAcl {
-  readonly id: string;
-  readonly principal: string;
-  readonly operation: string;
-  readonly resourceType: string;
-  readonly resourceName: string;
+/** One asset (a folder zipped at synth, like the mesh's migration function). */
+export interface BaselineAsset {
+  /** Construct path below the stack. */
+  readonly path: string;
+  /** The folder, relative to the baseline project. */
+  readonly source: string;
 }
 
-/** One product's resources under the construct `<id>` of its stack. */
-export interface BaselineProduct {
+/** One ephemeral resource (Terraform ≥ 1.10 `ephemeral` block), which cdktf 0.21 has no binding for. */
+export interface BaselineEphemeral {
+  readonly type: string;
+  /** Construct path below the stack. */
+  readonly path: string;
+  /** The block's attributes, as Terraform JSON. */
+  readonly body: { readonly [key: string]: Literal };
+}
+
+/** One `terraform_remote_state` data source, at the stack's top level. */
+export interface BaselineRemoteState {
   readonly id: string;
-  readonly topic: BaselineTopic;
-  readonly deadLetter: BaselineTopic;
-  readonly acls: readonly BaselineAcl[];
+  readonly backend: 'local' | 's3';
+  readonly config: { readonly [key: string]: Literal };
+}
+
+/** One output, at the stack's top level. */
+export interface BaselineOutput {
+  readonly id: string;
+  readonly value: Literal;
+  readonly description?: string;
+  readonly sensitive?: boolean;
+}
+
+/** One annotation (a synth warning) on a construct. */
+export interface BaselineAnnotation {
+  /** Construct path below the stack. */
+  readonly path: string;
+  /** `@cdktf/warn`, `@cdktf/info` or `@cdktf/error`. */
+  readonly level: string;
+  readonly message: string;
 }
 
 /** One stack. */
 export interface BaselineStack {
   readonly name: string;
-  readonly backend: { readonly local: LocalBackendConfig } | { readonly s3: S3BackendConfig; readonly useLockfile: boolean };
-  readonly provider: KafkaProviderConfig;
-  readonly products: readonly BaselineProduct[];
+  readonly backend: { readonly type: 'local' | 's3'; readonly config: { readonly [key: string]: Literal }; readonly useLockfile: boolean };
+  /** Provider configurations by provider name (`aws`, `kafka`), binding props. */
+  readonly providers: { readonly [name: string]: { readonly [key: string]: Literal } };
+  readonly remoteStates: readonly BaselineRemoteState[];
+  /** Resources, parents and dependencies first. */
+  readonly resources: readonly BaselineResource[];
+  readonly ephemerals: readonly BaselineEphemeral[];
+  readonly assets: readonly BaselineAsset[];
+  readonly outputs: readonly BaselineOutput[];
+  readonly annotations: readonly BaselineAnnotation[];
 }
 
 /** The whole input, stacks in synthesis order. */

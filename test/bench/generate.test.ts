@@ -1,9 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { baselineInput } from '../../bench/baseline-input';
 import { BENCH_DOMAINS, generateProducts, writeProducts } from '../../bench/generate';
-import { aclKey } from '../../contracts/derive/acls';
 import { discoverProducts } from '../../contracts/discover';
 import { planMesh } from '../../contracts/mesh';
 import { ENVIRONMENTS } from '../../stacks/environments';
@@ -33,6 +31,22 @@ describe('bench product generator', () => {
     }
   });
 
+  it('gives about a fifth of the products a Postgres sink consumer and a tenth a deployed consumer, at most one each', () => {
+    const products = generateProducts(1000);
+    const sinks = products.filter((p) => p.source.includes('sink: { postgres'));
+    const deployed = products.filter((p) => p.source.includes('deployment: {'));
+    expect(sinks.length / 1000).toBeGreaterThan(0.15);
+    expect(sinks.length / 1000).toBeLessThan(0.25);
+    expect(deployed.length / 1000).toBeGreaterThan(0.06);
+    expect(deployed.length / 1000).toBeLessThan(0.14);
+    for (const p of [...sinks, ...deployed]) {
+      expect(p.source.match(/sink: \{/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(p.source.match(/deployment: \{/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    }
+    expect(sinks.some((p) => p.source.includes("mode: 'upsert'") && p.source.includes("kind: 'entity'"))).toBe(true);
+    expect(sinks.some((p) => p.source.includes("mode: 'append'") && p.source.includes("kind: 'event'"))).toBe(true);
+  });
+
   describe('written to disk', () => {
     let dir: string;
     beforeAll(() => {
@@ -48,24 +62,6 @@ describe('bench product generator', () => {
       const plan = planMesh(found.entries, ENVIRONMENTS);
       expect(plan.products).toHaveLength(60);
       expect(plan.stacks).toHaveLength(25 * ENVIRONMENTS.length);
-    });
-
-    it('gives the baseline exactly the planned topics and ACLs, with the ACL identity as construct ID', () => {
-      const plan = planMesh(discoverProducts(dir, dir).entries, ENVIRONMENTS);
-      const input = baselineInput(plan);
-      expect(input.stacks.map((s) => s.name)).toEqual(plan.stacks.map((s) => s.name));
-      plan.stacks.forEach((s, i) => {
-        const b = input.stacks[i];
-        expect(b.products.map((p) => p.id)).toEqual(s.products.map((p) => `${p.product.name}-v${p.product.version}`));
-        s.products.forEach((p, j) => {
-          expect(b.products[j].topic.name).toBe(p.topics.topic.name);
-          expect(b.products[j].deadLetter.partitions).toBe(p.topics.deadLetter.partitions.value);
-          expect(b.products[j].topic.preventDestroy).toBe(s.environment.production);
-          expect(b.products[j].acls.map((a) => a.id)).toEqual(p.acls.map(aclKey));
-        });
-      });
-      const prod = input.stacks.find((s) => s.name.endsWith('-prod'));
-      expect(prod?.backend).toMatchObject({ useLockfile: true });
     });
   });
 
