@@ -11,6 +11,7 @@ import { sinkConsumers } from '../contracts/sql/sink-tables';
 import type { ContractPlan, MeshPlan, ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
 import type { CostInputs } from '../contracts/cost/estimate';
+import { SIZE_SAMPLE_METHOD } from '../contracts/codec/size-sample';
 import type { Finding } from '../contracts/policy/rule';
 import type { Retirement } from '../contracts/retire/retired';
 
@@ -24,6 +25,13 @@ function topic(t: TopicPlan) {
     config: Object.fromEntries(Object.keys(t.config).sort().map((k) => [k, t.config[k]])),
     unset: Object.fromEntries(Object.keys(t.unset).sort().map((k) => [k, t.unset[k]])),
   };
+}
+
+/** The measured protobuf/JSON size ratio (rounded, deterministic), when the plan has one. */
+export function encodingOf(c: ContractPlan | undefined) {
+  const e = c?.encoding;
+  if (!e) return {};
+  return { encoding: { protoToJsonRatio: Math.round(e.ratio * 1000) / 1000, sampleCount: e.samples, protoBytes: e.protoBytes, jsonBytes: e.jsonBytes, method: SIZE_SAMPLE_METHOD } };
 }
 
 function protoOf(c: ContractPlan | undefined) {
@@ -126,6 +134,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
       source: p.source,
       shape: p.shape,
       proto: protoOf(contractsById.get(p.id)),
+      ...encodingOf(contractsById.get(p.id)),
       ...sinksOf(plansById.get(p.id)),
     })),
     stacks: plan.stacks.map((s) => ({

@@ -42,6 +42,8 @@ export interface ManifestProduct {
   readonly gate?: { readonly verdict: string; readonly reasons?: readonly string[] };
   /** Sink tables, when a Postgres sink exists (issue 5): `<schema>.<table>` per consumer. */
   readonly sinks?: ReadonlyArray<{ readonly consumer: string; readonly table: string }>;
+  /** The protobuf/JSON size ratio measured at synth on a deterministic sample (`codec/size-sample.ts`), when measured. */
+  readonly encoding?: { readonly protoToJsonRatio: number; readonly sampleCount: number; readonly protoBytes?: number; readonly jsonBytes?: number; readonly method?: string };
 }
 
 export interface ManifestStackProduct {

@@ -2,6 +2,7 @@
  * The review of a change to the mesh: two synth outputs in, one Markdown page
  * and an exit code out. Pure: the CLI (`scripts/review.ts`) reads the folders.
  */
+import { encodingSaving, ratioText } from '../cost/encoding-saving';
 import { estimateCost, gb, money, type CostEstimate } from '../cost/estimate';
 import { duration } from '../derive/derived';
 import { aclKey } from '../derive/acls';
@@ -212,6 +213,42 @@ function costSection(base: ReviewManifest, head: ReviewManifest): string[] {
   }
   out.push('', '<details><summary>How each estimate was computed (head)</summary>', '');
   for (const r of rows) if (r.after) out.push(`- ${r.id} in ${r.env}: ${r.after.formula.join('; ')}`);
+  out.push('', '</details>', '');
+  out.push(...savingSection(head, rows));
+  return out;
+}
+
+/** Protobuf against JSON in the head, per product and per domain, at each product's measured size ratio. */
+function savingSection(head: ReviewManifest, rows: ReadonlyArray<{ id: string; domain: string; env: string; after?: CostEstimate }>): string[] {
+  const ratios = new Map(head.products.filter((p) => p.encoding).map((p) => [p.id, p.encoding as NonNullable<ManifestProduct['encoding']>]));
+  const current = rows.filter((r) => r.after);
+  const measured = current.filter((r) => ratios.has(r.id));
+  if (!measured.length) return [];
+  const out = ['### Protobuf against JSON', ''];
+  out.push("The contract's `averageMessageBytes` is taken as a record's size in JSON. In Protobuf a record is that size × the product's proto/JSON size ratio, measured at synth by encoding a deterministic sample of values built from its shape with the codec (its locked field numbers) and with `JSON.stringify`. Formula: saving = storage (JSON) × (1 − ratio); per month = saving × the storage price (partitions do not change).", '');
+  const pricing = (env: string) => head.environments.find((e) => e.name === env)?.pricing;
+  const savings = measured.map((r) => ({ r, s: encodingSaving(r.after as CostEstimate, (ratios.get(r.id) as { protoToJsonRatio: number }).protoToJsonRatio, pricing(r.env)) }));
+  const le = (upper: boolean) => (upper ? '≤ ' : '');
+  const perMonth = (m: number | undefined, currency: string | undefined) => (m !== undefined ? `${money(m)} ${currency}` : '—');
+  out.push('| product | env | proto/JSON | storage as JSON | as Protobuf | saving | saving per month |', '|---|---|---|---|---|---|---|');
+  for (const { r, s } of savings) {
+    const e = ratios.get(r.id) as { protoToJsonRatio: number; sampleCount: number };
+    out.push(`| ${r.id} | ${r.env} | ${ratioText(s.ratio)} (${e.sampleCount} samples) | ${le(s.upperBound)}${gb(s.jsonBytes)} | ${le(s.upperBound)}${gb(s.protoBytes)} | ${le(s.upperBound)}${gb(s.savedBytes)} | ${le(s.upperBound)}${perMonth(s.monthly, s.currency)} |`);
+  }
+  out.push('', 'Per domain (measured products only):', '', '| domain | env | products | storage as JSON | as Protobuf | saving | saving per month |', '|---|---|---|---|---|---|---|');
+  const domains = new Map<string, typeof savings>();
+  for (const x of savings) domains.set(`${x.r.domain}\u0000${x.r.env}`, [...(domains.get(`${x.r.domain}\u0000${x.r.env}`) ?? []), x]);
+  for (const [k, list] of [...domains].sort()) {
+    const [domain, env] = k.split('\u0000');
+    const upper = le(list.some((x) => x.s.upperBound));
+    const total = (pick: (x: (typeof savings)[number]) => number) => list.reduce((t, x) => t + pick(x), 0);
+    const monthly = list.every((x) => x.s.monthly !== undefined) ? perMonth(total((x) => x.s.monthly ?? 0), list[0].s.currency) : '—';
+    out.push(`| ${domain} | ${env} | ${list.length} | ${upper}${gb(total((x) => x.s.jsonBytes))} | ${upper}${gb(total((x) => x.s.protoBytes))} | ${upper}${gb(total((x) => x.s.savedBytes))} | ${upper}${monthly} |`);
+  }
+  const unmeasured = [...new Set(current.filter((r) => !ratios.has(r.id)).map((r) => r.id))];
+  if (unmeasured.length) out.push('', `No size ratio in the manifest (not measured): ${unmeasured.join(', ')}.`);
+  out.push('', '<details><summary>How each saving was computed (head)</summary>', '');
+  for (const { r, s } of savings) out.push(`- ${r.id} in ${r.env}: ${s.formula}`);
   out.push('', '</details>', '');
   return out;
 }
