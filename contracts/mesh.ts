@@ -2,8 +2,7 @@
  * The whole mesh: every product compiled, cross-checked and planned for every
  * environment. Pure: no framework, no files.
  */
-import { createCodec, type Codec } from './codec/codec';
-import { measureSizeRatio, type SizeRatio } from './codec/size-sample';
+import type { SizeRatio } from './codec/size-sample';
 import { compileProduct, type CompiledProduct } from './compile';
 import { deriveAcls, type AclPlan } from './derive/acls';
 import { deriveDeployments, type DeploymentPlan } from './derive/deployment';
@@ -148,14 +147,12 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
   const problems: Problem[] = [];
   const products: CompiledProduct[] = [];
   const schemas = new Map<CompiledProduct, unknown>();
-  const definitions = new Map<CompiledProduct, ProductEntry['product']>();
   for (const e of entries) {
     const r = compileProduct(e.product, e.source);
     problems.push(...r.problems);
     if (r.product) {
       products.push(r.product);
       schemas.set(r.product, e.product.spec.schema);
-      definitions.set(r.product, e.product);
     }
   }
   problems.push(...findCollisions(products));
@@ -174,7 +171,8 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
     const generated = generateProto(product, lock?.numbering);
     for (const p of generated.problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
     if (generated.proto) {
-      const encoding = measureSizeRatio(createCodec(definitions.get(product) as ProductEntry['product'], { lock }) as Codec<unknown>);
+      // Measured once by `npm run contracts:lock` and kept in the lock: synth does not encode samples.
+      const encoding = lock?.encoding;
       contracts.set(product, { product, proto: generated.proto, jsonSchema: contractJsonSchema(product, schemas.get(product) as Parameters<typeof contractJsonSchema>[1]), ...(encoding ? { encoding } : {}) });
     }
   }

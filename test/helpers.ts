@@ -2,7 +2,12 @@
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileProduct, type CompiledProduct } from '../contracts/compile';
-import { defineDataProduct, z, type DataProductSpec } from '../contracts/index';
+import { defineDataProduct, z, type DataProduct, type DataProductSpec } from '../contracts/index';
+import type { EnvironmentConfig } from '../contracts/environment';
+import type { ProductLock } from '../contracts/lock/lock-file';
+import { withEncoding } from '../contracts/lock/lock-mesh';
+import { updateLock } from '../contracts/lock/update-lock';
+import { planMesh, type MeshPlan } from '../contracts/mesh';
 import type { Problem } from '../contracts/problems';
 import { dev, prod } from '../stacks/environments';
 
@@ -66,4 +71,19 @@ export function copyExampleContracts(work: string): string {
   }
   writeFileSync(join(work, 'index.ts'), `export * from '${join(contracts, 'index').replace(/\\/g, '/')}';\n`);
   return products;
+}
+
+/**
+ * Plans products the way synth does after `npm run contracts:lock`: each gets a fresh lock (field numbers,
+ * partitions, the measured size ratio), built in memory.
+ */
+export function lockedPlan(products: readonly DataProduct[], environments: readonly EnvironmentConfig[]): MeshPlan {
+  const locks = new Map<string, ProductLock>();
+  for (const product of products) {
+    const compiled = compileProduct(product).product;
+    if (!compiled) continue;
+    const lock = updateLock(compiled, undefined, environments).lock;
+    if (lock) locks.set(compiled.id, withEncoding(product, lock));
+  }
+  return planMesh(products.map((product) => ({ product })), environments, { locks });
 }

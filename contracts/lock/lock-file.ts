@@ -8,6 +8,7 @@
 import type { ContractVersion } from '../evolution/diff';
 import type { Numbering } from '../proto/numbering';
 
+import type { SizeRatio } from '../codec/size-sample';
 export const LOCK_VERSION = 1;
 
 /** The folder of the locks, relative to the project. */
@@ -31,6 +32,12 @@ export interface ProductLock {
   readonly numbering: Numbering;
   /** Partitions per environment name. */
   readonly partitions: Readonly<Record<string, PartitionLock>>;
+  /**
+   * The protobuf/JSON size ratio of the current shape, measured by `npm run contracts:lock` on a deterministic
+   * sample (`codec/size-sample.ts`) when the shape was accepted, so that synth does not pay for it. The review's
+   * cost section uses it; absent in a lock written before it existed (the next `contracts:lock` adds it).
+   */
+  readonly encoding?: SizeRatio;
 }
 
 /** The lock's path relative to the locks folder: `<domain>/<name>.v<version>.lock.json`. */

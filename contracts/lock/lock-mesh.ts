@@ -13,6 +13,9 @@ import { formatProblems, type Problem } from '../problems';
 import type { ProductLock } from './lock-file';
 import { readLocks, writeLock } from './lock-store';
 import { updateLock } from './update-lock';
+import { createCodec, type Codec } from '../codec/codec';
+import { measureSizeRatio } from '../codec/size-sample';
+import type { DataProduct } from '../dsl/data-product';
 import { writeMigrations } from '../sql/committed';
 import type { Migration } from '../sql/migrations';
 import { planSinks } from '../sql/sink-plan';
@@ -32,6 +35,15 @@ export interface LockMeshOptions {
   readonly log?: { info(msg: string): void; error(msg: string): void };
 }
 
+/**
+ * The lock with the protobuf/JSON size ratio of its current shape, measured with the real codec (the lock's
+ * field numbers) on the deterministic sample of `codec/size-sample.ts`; unchanged when nothing could be measured.
+ */
+export function withEncoding(definition: DataProduct, lock: ProductLock): ProductLock {
+  const encoding = measureSizeRatio(createCodec(definition, { lock }) as Codec<unknown>);
+  return encoding ? { ...lock, encoding } : lock;
+}
+
 /** Creates missing locks and appends accepted changes; returns the process exit code. */
 export function lockMesh(options: LockMeshOptions): number {
   const log = options.log ?? { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
@@ -42,10 +54,14 @@ export function lockMesh(options: LockMeshOptions): number {
   const read = readLocks(locksDir, root);
   const problems: Problem[] = [...discovered.problems, ...read.problems];
   const products: CompiledProduct[] = [];
+  const definitions = new Map<CompiledProduct, DataProduct>();
   for (const e of discovered.entries) {
     const r = compileProduct(e.product, e.source);
     problems.push(...r.problems);
-    if (r.product) products.push(r.product);
+    if (r.product) {
+      products.push(r.product);
+      definitions.set(r.product, e.product);
+    }
   }
   problems.push(...findCollisions(products));
   const updates: Array<{ product: CompiledProduct; lock: ProductLock }> = [];
@@ -54,9 +70,13 @@ export function lockMesh(options: LockMeshOptions): number {
   for (const product of products) {
     const u = updateLock(product, read.locks.get(product.id), options.environments);
     problems.push(...u.problems);
-    if (u.lock && u.changed) {
-      updates.push({ product, lock: u.lock });
-      notes.push(...u.notes);
+    if (u.lock && (u.changed || !u.lock.encoding)) {
+      // The protobuf/JSON size ratio of the accepted shape, for the review's cost section (measured here, not at synth).
+      const lock = u.problems.length === 0 ? withEncoding(definitions.get(product) as DataProduct, u.lock) : u.lock;
+      if (u.changed || lock.encoding) {
+        updates.push({ product, lock });
+        notes.push(...(u.changed ? u.notes : [`${product.id}: protobuf/JSON size ratio recorded`]));
+      }
     }
     // The sink migrations of every accepted shape; a change no allowed SQL operation can express is refused here.
     const lock = u.lock ?? read.locks.get(product.id);

@@ -80,7 +80,9 @@ export function updateLock(product: CompiledProduct, lock: ProductLock | undefin
   }
   problems.push(...unknownGrowth(product, environments));
   if (problems.length) return { changed: false, notes: [], problems };
-  const next: ProductLock = { lockVersion: LOCK_VERSION, product: product.id, history, numbering, partitions };
+  // The size ratio belongs to the shape: kept while the shape is the same, measured again (by lockMesh) when it changes.
+  const encoding = lock && history === lock.history ? lock.encoding : undefined;
+  const next: ProductLock = { lockVersion: LOCK_VERSION, product: product.id, history, numbering, partitions, ...(encoding ? { encoding } : {}) };
   return { lock: next, changed: !lock || !sameJson(lock, next), notes, problems: [] };
 }
 

@@ -5,10 +5,9 @@ import { measureSizeRatio, sampleOfType, sampleValues, SIZE_SAMPLE_COUNT } from 
 import { discoverProducts } from '../../../contracts/discover';
 import { defineDataProduct, z, type DataProduct } from '../../../contracts/index';
 import { readLocks } from '../../../contracts/lock/lock-store';
-import { planMesh } from '../../../contracts/mesh';
 import { buildManifest } from '../../../stacks/manifest';
 import { PROJECT } from '../../support/buf';
-import { dev, prod, spec } from '../../helpers';
+import { dev, lockedPlan, prod, spec } from '../../helpers';
 
 const { entries } = discoverProducts(join(PROJECT, 'contracts', 'products'), PROJECT);
 const { locks } = readLocks(join(PROJECT, 'contracts', 'locks'), PROJECT);
@@ -109,17 +108,17 @@ describe('measureSizeRatio', () => {
 
 describe('the manifest records the ratio', () => {
   it('per product, deterministic, with the method', () => {
-    const plan = planMesh([{ product: defineDataProduct(spec()) }], [dev, prod]);
+    const plan = lockedPlan([defineDataProduct(spec())], [dev, prod]);
     const m = buildManifest(plan);
     const e = m.products[0].encoding;
     expect(e?.sampleCount).toBe(SIZE_SAMPLE_COUNT);
     expect(e?.protoToJsonRatio).toBeGreaterThan(0);
     expect(e?.protoToJsonRatio).toBeLessThan(1);
     expect(e?.method).toMatch(/deterministic sample/);
-    expect(JSON.stringify(buildManifest(planMesh([{ product: defineDataProduct(spec()) }], [dev, prod])).products[0].encoding)).toBe(JSON.stringify(e));
+    expect(JSON.stringify(buildManifest(lockedPlan([defineDataProduct(spec())], [dev, prod])).products[0].encoding)).toBe(JSON.stringify(e));
   });
   it('fails to record a ratio if nothing was measured: no encoding field', () => {
     const strict = defineDataProduct(spec({ schema: z.object({ paymentId: z.uuid(), merchantId: z.string().regex(/^M-\d+$/) }) }));
-    expect(buildManifest(planMesh([{ product: strict }], [dev])).products[0]).not.toHaveProperty('encoding');
+    expect(buildManifest(lockedPlan([strict], [dev])).products[0]).not.toHaveProperty('encoding');
   });
 });

@@ -2,11 +2,10 @@
 import { encodingSaving } from '../../../contracts/cost/encoding-saving';
 import { estimateCost, type CostInputs } from '../../../contracts/cost/estimate';
 import { defineDataProduct } from '../../../contracts/index';
-import { planMesh } from '../../../contracts/mesh';
 import { reviewMesh } from '../../../contracts/review/review';
 import { EMPTY_OUTPUT, normaliseManifest, type SynthOutput } from '../../../contracts/review/synth-output';
 import { buildManifest } from '../../../stacks/manifest';
-import { dev, prod, spec } from '../../helpers';
+import { dev, lockedPlan, prod, spec } from '../../helpers';
 
 const DAY = 86_400_000;
 const event: CostInputs = { kind: 'event', peakMessagesPerSecond: 1000, averageMessageBytes: 500, retentionMs: 7 * DAY, deadLetterRetentionMs: 14 * DAY, replicationFactor: 3, partitions: 6, deadLetterPartitions: 2 };
@@ -36,7 +35,7 @@ describe('encodingSaving', () => {
 
 /** A head synth output from a real plan's manifest (no Terraform: the Cost section reads only the manifest). */
 function head(strip?: (m: ReturnType<typeof buildManifest>) => void): SynthOutput {
-  const plan = planMesh([{ product: defineDataProduct(spec()) }, { product: defineDataProduct(spec({ domain: 'orders', name: 'order-events', key: 'paymentId' })) }], [dev, prod]);
+  const plan = lockedPlan([defineDataProduct(spec()), defineDataProduct(spec({ domain: 'orders', name: 'order-events', key: 'paymentId' }))], [dev, prod]);
   const m = JSON.parse(JSON.stringify(buildManifest(plan)));
   strip?.(m);
   return { stacks: new Map(), manifest: normaliseManifest(m) };
