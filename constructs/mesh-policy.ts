@@ -1,20 +1,21 @@
 /**
  * The policy guardrails as a cdktf Aspect (the cdk-nag pattern): add one to a
- * stack with `Aspects.of(stack).add(new MeshPolicy({...}))`. When synth visits
- * the stack, every Terraform element in it is read back as synthesized
+ * stack with `Aspects.of(stack).add(new MeshPolicy({...}))`. Synth visits the
+ * stack; every Terraform element in it is read from the stack's synthesized
  * configuration and checked by the pure rules of `contracts/policy/`; an
- * unsuppressed error is an error annotation (synth fails), a warning a
- * warning annotation, a suppressed finding an info annotation.
+ * unsuppressed error fails synth, a warning is a warning annotation, a
+ * suppressed finding an info annotation.
  *
  * Elements are recognised by their Terraform type
  * (`TerraformResource.isTerraformResource`), never by `instanceof`, so the
  * aspect checks resources that any package creates.
  */
-import { Annotations, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, Tokenization, type IAspect } from 'cdktf';
+import { Annotations, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { EnvironmentConfig } from '../contracts/environment';
 import type { ProductPlan } from '../contracts/mesh';
-import { evaluatePolicy, type AppliedSuppression } from '../contracts/policy/evaluate';
+import { evaluatePolicy, formatPolicyErrors, type AppliedSuppression } from '../contracts/policy/evaluate';
+import { synthesisHook, type StackConfig } from './mesh-stack';
 import { MESH_RULES } from '../contracts/policy/pack';
 import type { ElementKind, Finding, PolicyResource, PolicyRule } from '../contracts/policy/rule';
 
@@ -56,28 +57,62 @@ export interface MeshPolicyProps {
   readonly rules?: readonly PolicyRule[];
 }
 
-/** Applies the contract-mesh rule pack to every stack it visits. */
+/**
+ * Applies the contract-mesh rule pack to every stack it visits.
+ *
+ * On a {@link MeshStack} the rules read the configuration synth writes, as it
+ * is written (one resolution of every token, not two); an unsuppressed error
+ * then fails that stack's synth with every error of the stack, unless
+ * {@link MeshPolicy.deferErrors} was called — the mesh app does, to report
+ * every error of every stack at once. On any other stack the rules read the
+ * stack's configuration when the aspect visits it, and an unsuppressed error is
+ * an error annotation, which fails synth.
+ */
 export class MeshPolicy implements IAspect {
-  /** Every non-compliant finding so far (suppressed ones included, with their reason). */
-  public readonly findings: Finding[] = [];
   private readonly rules: readonly PolicyRule[];
-  private readonly visited = new WeakSet<IConstruct>();
+  private readonly byStack = new Map<IConstruct, Finding[]>();
+  private deferred = false;
 
   constructor(private readonly props: MeshPolicyProps) {
     this.rules = props.rules ?? MESH_RULES;
   }
 
+  /** Every non-compliant finding of the stacks checked so far (suppressed ones included, with their reason). */
+  get findings(): Finding[] {
+    return [...this.byStack.values()].flat();
+  }
+
+  /**
+   * Keeps a stack's unsuppressed errors from failing its synth: the caller reads
+   * {@link findings} after synth and fails then, with every stack's errors at once.
+   */
+  deferErrors(): void {
+    this.deferred = true;
+  }
+
   visit(node: IConstruct): void {
-    // Idempotent: synthesizeMesh visits every stack up front to report all findings at once.
-    if (!TerraformStack.isStack(node) || this.visited.has(node)) return;
-    this.visited.add(node);
+    if (!TerraformStack.isStack(node) || this.byStack.has(node)) return;
     const stack = node as TerraformStack;
+    this.byStack.set(stack, []);
+    const onSynthesized = synthesisHook(stack);
+    if (onSynthesized) {
+      onSynthesized((config) => {
+        const findings = this.check(stack, config);
+        if (!this.deferred && findings.some(isError)) throw new Error(formatPolicyErrors(findings, stack.node.id));
+      });
+    } else {
+      this.check(stack, stack.toTerraform() as StackConfig);
+    }
+  }
+
+  /** Evaluates the rules on `config`, the stack's synthesized configuration; annotates the findings the first time. */
+  private check(stack: TerraformStack, config: StackConfig): Finding[] {
     const products = this.props.products ?? [];
     const principals = this.props.principals ?? new Set(products.flatMap(({ plan }) => principalsOf(plan)));
     const resources: PolicyResource[] = [];
     const constructs = new Map<string, IConstruct>();
     for (const c of stack.node.findAll()) {
-      const element = readElement(stack, c);
+      const element = readElement(config, c);
       if (!element) continue;
       const owner = products.find(({ scope }) => c.node.path.startsWith(`${scope.node.path}/`));
       const relativePath = owner ? c.node.path.slice(owner.scope.node.path.length + 1) : '';
@@ -94,15 +129,23 @@ export class MeshPolicy implements IAspect {
       { stack: stack.node.id, environment: this.props.environment, products: products.map((p) => p.plan), principals, resources },
       (r) => suppressionsAbove(constructs.get(r.path) as IConstruct),
     );
-    for (const f of findings) {
-      const target = constructs.get(f.path) as IConstruct;
-      const text = `[${f.rule}] ${f.message}`;
-      if (f.suppressed) Annotations.of(target).addInfo(`${text} Suppressed: ${f.suppressed}`);
-      else if (f.level === 'error') Annotations.of(target).addError(text);
-      else Annotations.of(target).addWarning(text);
+    const first = (this.byStack.get(stack) ?? []).length === 0;
+    this.byStack.set(stack, findings);
+    if (first) {
+      for (const f of findings) {
+        const target = constructs.get(f.path) as IConstruct;
+        const text = `[${f.rule}] ${f.message}`;
+        if (f.suppressed) Annotations.of(target).addInfo(`${text} Suppressed: ${f.suppressed}`);
+        else if (f.level === 'error') Annotations.of(target).addError(text);
+        else Annotations.of(target).addWarning(text);
+      }
     }
-    this.findings.push(...findings);
+    return findings;
   }
+}
+
+function isError(f: Finding): boolean {
+  return f.level === 'error' && !f.suppressed;
 }
 
 /** Construct ids below a product → the role a suppression names. */
@@ -114,33 +157,29 @@ export function principalsOf(plan: ProductPlan): string[] {
   return [p.producer.principal, ...p.consumers.map((c) => c.principal), ...(p.owner.principal ? [p.owner.principal] : [])];
 }
 
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-function resolve(scope: IConstruct, value: unknown): unknown {
-  return Tokenization.resolve(value, { scope, resolver: RESOLVER, preparing: false });
-}
-
 function strip(config: unknown): Record<string, unknown> {
   const { ['//']: _meta, ...rest } = (config ?? {}) as Record<string, unknown>;
   void _meta;
   return rest;
 }
 
-function readElement(stack: TerraformStack, c: IConstruct): { kind: ElementKind; type: string; config: Record<string, unknown> } | undefined {
+type Blocks = Record<string, Record<string, unknown>> | undefined;
+
+/** The element's own block in the stack's configuration, by its type and logical ID (providers by alias). */
+function readElement(config: StackConfig, c: IConstruct): { kind: ElementKind; type: string; config: Record<string, unknown> } | undefined {
   if (TerraformResource.isTerraformResource(c)) {
     const r = c as TerraformResource;
-    const out = resolve(stack, r.toTerraform()) as { resource?: Record<string, Record<string, unknown>> };
-    const byId = out.resource?.[r.terraformResourceType];
-    return byId ? { kind: 'resource', type: r.terraformResourceType, config: strip(byId[r.friendlyUniqueId]) } : undefined;
+    const block = (config.resource as Blocks)?.[r.terraformResourceType]?.[r.friendlyUniqueId];
+    return block ? { kind: 'resource', type: r.terraformResourceType, config: strip(block) } : undefined;
   }
   if (TerraformDataSource.isTerraformDataSource(c)) {
     const d = c as TerraformDataSource;
-    const out = resolve(stack, d.toTerraform()) as { data?: Record<string, Record<string, unknown>> };
-    return { kind: 'data', type: d.terraformResourceType, config: strip(out.data?.[d.terraformResourceType]?.[d.friendlyUniqueId]) };
+    return { kind: 'data', type: d.terraformResourceType, config: strip((config.data as Blocks)?.[d.terraformResourceType]?.[d.friendlyUniqueId]) };
   }
   if (TerraformProvider.isTerraformProvider(c)) {
     const p = c as TerraformProvider;
-    const out = resolve(stack, p.toTerraform()) as { provider?: Record<string, unknown[]> };
-    return { kind: 'provider', type: p.terraformResourceType, config: strip(out.provider?.[p.terraformResourceType]?.[0]) };
+    const blocks = ((config.provider as Record<string, unknown[]> | undefined)?.[p.terraformResourceType] ?? []) as Array<{ alias?: string }>;
+    return { kind: 'provider', type: p.terraformResourceType, config: strip(blocks.find((b) => b.alias === p.alias)) };
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { MeshStack } from '../constructs/mesh-stack';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { StackPlan } from '../contracts/mesh';
 import { DataProductTopics } from '../constructs/data-product-topics';
@@ -25,7 +26,7 @@ export interface DomainStackProps {
  * with `cdktf deploy <domain>-<env>`. One {@link DataProductTopics} per product
  * major version, with the ID `<name>-v<version>` — the product's identity.
  */
-export class DomainStack extends TerraformStack {
+export class DomainStack extends MeshStack {
   /** The products' Kafka resources, by product id. */
   public readonly products: ReadonlyMap<string, DataProductTopics>;
   /** The domain's Glue Schema Registry and the products' schemas. */

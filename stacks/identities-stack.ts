@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { MeshStack } from '../constructs/mesh-stack';
+import { TerraformOutput } from 'cdktf';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { identitiesStackName, platformStackName } from '../contracts/derive/aws-names';
 import type { IdentityPlan } from '../contracts/derive/identities';
@@ -18,7 +19,7 @@ import { configureBackend } from './domain-stack';
  *
  * Output `scram_secret_arns`: user → secret ARN, read by the domain stacks.
  */
-export class IdentitiesStack extends TerraformStack {
+export class IdentitiesStack extends MeshStack {
   /** Every identity, by Kafka user name. */
   readonly identities: ReadonlyMap<string, ScramIdentity>;
 

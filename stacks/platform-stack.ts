@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { MeshStack } from '../constructs/mesh-stack';
+import { TerraformOutput, Token } from 'cdktf';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -54,7 +55,7 @@ export const KAFKA_ADMIN_ACTIONS: readonly string[] = [
  * PostgreSQL 17 instance and the ECS cluster, in the environment's existing
  * VPC and private subnets.
  */
-export class PlatformStack extends TerraformStack {
+export class PlatformStack extends MeshStack {
   readonly key: KmsKey;
   readonly kafka: KafkaCluster;
   readonly database: PlatformDatabase;

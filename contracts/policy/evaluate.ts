@@ -64,11 +64,15 @@ export function formatFinding(f: Finding): string {
   return `[${f.rule}] ${tag}: ${f.path}: ${f.message}${f.suppressed ? ` (reason: ${f.suppressed})` : ''}`;
 }
 
-/** The synth failure message for unsuppressed errors. */
-export function formatPolicyErrors(findings: readonly Finding[]): string {
+/**
+ * The synth failure message for unsuppressed errors: of the whole mesh (nothing was written),
+ * or of one stack (`stack`: its configuration was not written).
+ */
+export function formatPolicyErrors(findings: readonly Finding[], stack?: string): string {
   const errors = findings.filter((f) => f.level === 'error' && !f.suppressed);
+  const count = `${errors.length} policy error${errors.length === 1 ? '' : 's'}`;
   return [
-    `contract-mesh: ${errors.length} policy error${errors.length === 1 ? '' : 's'}; nothing was synthesized.`,
+    stack ? `contract-mesh: ${count} in stack ${stack}; its configuration was not written.` : `contract-mesh: ${count}; nothing was synthesized.`,
     ...errors.map((f) => `  ✖ ${formatFinding(f)}`),
     "  Fix the resource, or suppress the rule for that one resource in the product's contract: suppressions: [{ rule: 'CM-…', resource: 'topic' | 'deadLetter' | 'acls' | '<construct path>', reason: '…' }].",
   ].join('\n');

@@ -33,14 +33,14 @@ describe('MeshPolicy aspect', () => {
     expect(errorsOf(stack)).toEqual([]);
   });
 
-  it('fails if a resource of any package breaks an error rule: an error annotation on that resource', () => {
+  it('fails if a resource of any package breaks an error rule: synth throws with every error, each an error annotation on its resource', () => {
     const { stack, policy } = prodStack();
     new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments' });
     new Acl(stack, 'Rogue', {
       aclPrincipal: 'User:someone', aclHost: '*', aclOperation: 'Read', aclPermissionType: 'Allow',
       resourceType: 'Topic', resourceName: 'payments.', resourcePatternTypeFilter: 'Prefixed',
     });
-    Testing.synth(stack);
+    expect(() => Testing.synth(stack)).toThrow(/3 policy errors in stack payments-prod; its configuration was not written\.\n[\s\S]*\[CM-ACL-1\] error: payments-prod\/Rogue/);
     expect(policy.findings.map((f) => [f.rule, f.path])).toEqual([
       ['CM-LOG-1', 'payments-prod/Logs'],
       ['CM-ACL-1', 'payments-prod/Rogue'],
@@ -54,7 +54,7 @@ describe('MeshPolicy aspect', () => {
     const logs = new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments' });
     new CloudwatchLogGroup(stack, 'OtherLogs', { name: '/mesh/other' });
     suppressPolicy(logs, 'CM-LOG-1', 'audit logs are kept by legal hold');
-    Testing.synth(stack);
+    expect(() => Testing.synth(stack)).toThrow(/1 policy error in stack payments-prod;.*\n.*\[CM-LOG-1\] error: payments-prod\/OtherLogs/);
     expect(policy.findings.map((f) => [f.path, f.suppressed])).toEqual([
       ['payments-prod/Logs', 'audit logs are kept by legal hold'],
       ['payments-prod/OtherLogs', undefined],
@@ -66,7 +66,7 @@ describe('MeshPolicy aspect', () => {
     const { stack, policy } = prodStack({ suppressions: [{ rule: 'CM-LIFE-1', resource: 'deadLetter', reason: 'dead letters are disposable here' }] });
     stack.products.get('payments/payment-events@v1')?.deadLetter.addOverride('lifecycle.prevent_destroy', false);
     stack.products.get('payments/payment-events@v1')?.topic.addOverride('lifecycle.prevent_destroy', false);
-    Testing.synth(stack);
+    expect(() => Testing.synth(stack)).toThrow(/1 policy error in stack payments-prod;.*\n.*\[CM-LIFE-1\] error: payments-prod\/payment-events-v1\/Topic:/);
     expect(policy.findings.map((f) => [f.rule, f.path, f.suppressed])).toEqual([
       ['CM-LIFE-1', 'payments-prod/payment-events-v1/DeadLetter', 'dead letters are disposable here'],
       ['CM-LIFE-1', 'payments-prod/payment-events-v1/Topic', undefined],

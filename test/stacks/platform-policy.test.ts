@@ -25,7 +25,7 @@ describe('policy guardrails on the platform and identities stacks', () => {
     const platform = stacks.find((s) => s.node.id === 'platform-prod')!;
     new CloudwatchLogGroup(platform, 'Unbounded', { name: '/mesh/prod/unbounded' });
     const policy = meshPolicyOf(platform)!;
-    policy.visit(platform);
+    expect(() => Testing.synth(platform)).toThrow(/1 policy error in stack platform-prod;.*\n.*\[CM-LOG-1\] error: platform-prod\/Unbounded/);
     expect(policy.findings.filter((f) => f.level === 'error' && !f.suppressed).map((f) => `${f.rule} ${f.path}`)).toEqual([
       'CM-LOG-1 platform-prod/Unbounded',
     ]);
