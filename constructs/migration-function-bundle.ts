@@ -5,39 +5,85 @@
  * applies, `[{ id, sql }]`). Deterministic: the same sources and migrations
  * give the same bytes, so the asset hash changes only when they do.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { buildSync } from 'esbuild';
+import { buildSync, version as esbuildVersion } from 'esbuild';
 import type { CommittedMigration } from '../contracts/sql/committed';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const ENTRY = join(PROJECT_ROOT, 'functions', 'migrate', 'handler.ts');
+const BUILD_ROOT = join(tmpdir(), 'contract-mesh-build');
 
 let code: string | undefined;
 
-/** The bundled handler's JavaScript (built once per process). */
-export function migrationFunctionCode(): string {
-  if (code === undefined) {
-    const result = buildSync({
-      entryPoints: [ENTRY],
-      absWorkingDir: PROJECT_ROOT,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      keepNames: true,
-      legalComments: 'none',
-      // pg's optional native binding is never used.
-      external: ['pg-native'],
-      write: false,
-      logLevel: 'silent',
-    });
-    code = result.outputFiles[0].text;
+/** A built handler with the hash of every file esbuild read to build it. */
+interface CachedBuild {
+  readonly esbuild: string;
+  readonly entry: string;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly code: string;
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+function hashOf(file: string): string | undefined {
+  try {
+    return sha256(readFileSync(join(PROJECT_ROOT, file)));
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * The bundled handler's JavaScript: built once per process, and kept between
+ * processes in the build cache, where it is reused only while every file the
+ * build read (the handler's sources and its dependencies) is byte for byte the same.
+ */
+export function migrationFunctionCode(): string {
+  code ??= buildMigrationFunction(BUILD_ROOT);
   return code;
+}
+
+/** Builds the handler, or reads it from `cacheRoot` when no input changed since it was built there. */
+export function buildMigrationFunction(cacheRoot: string): string {
+  const cacheFile = join(cacheRoot, `handler-${sha256(`${esbuildVersion}\u0000${ENTRY}`).slice(0, 16)}.json`);
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CachedBuild;
+    if (cached.esbuild === esbuildVersion && cached.entry === ENTRY && Object.entries(cached.inputs).every(([f, h]) => hashOf(f) === h)) return cached.code;
+  } catch {
+    // No usable cache entry: build.
+  }
+  const result = buildSync({
+    entryPoints: [ENTRY],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    // pg's optional native binding is never used.
+    external: ['pg-native'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const built = result.outputFiles[0].text;
+  const inputs: Record<string, string> = {};
+  for (const f of Object.keys(result.metafile.inputs).sort()) inputs[f] = hashOf(f) ?? '';
+  writeAtomically(cacheFile, JSON.stringify({ esbuild: esbuildVersion, entry: ENTRY, inputs, code: built } satisfies CachedBuild));
+  return built;
+}
+
+/** Writes a file under a temporary name and renames it into place, so that no reader sees half of it. */
+function writeAtomically(file: string, data: string): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, data);
+  renameSync(temp, file);
 }
 
 /** The CA bundle's file name in the function folder (read by the handler when present). */
@@ -50,15 +96,17 @@ export const CA_BUNDLE_FILE = 'db-ca.pem';
 export function bundleMigrationFunction(
   migrations: readonly CommittedMigration[],
   caBundlePem?: string,
-  outRoot: string = join(tmpdir(), 'contract-mesh-build'),
+  outRoot: string = BUILD_ROOT,
 ): string {
   const js = migrationFunctionCode();
   const json = `${JSON.stringify(migrations.map((m) => ({ id: m.id, sql: m.sql })), null, 1)}\n`;
   const hash = createHash('sha256').update(js).update('\u0000').update(json).update('\u0000').update(caBundlePem ?? '').digest('hex').slice(0, 16);
   const dir = join(outRoot, `migrate-${hash}`);
+  // Content-addressed: a complete folder (migrations.json is written last) already holds these bytes.
+  if (existsSync(join(dir, 'migrations.json'))) return dir;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'index.js'), js);
-  writeFileSync(join(dir, 'migrations.json'), json);
-  if (caBundlePem) writeFileSync(join(dir, CA_BUNDLE_FILE), caBundlePem);
+  writeAtomically(join(dir, 'index.js'), js);
+  if (caBundlePem) writeAtomically(join(dir, CA_BUNDLE_FILE), caBundlePem);
+  writeAtomically(join(dir, 'migrations.json'), json);
   return dir;
 }

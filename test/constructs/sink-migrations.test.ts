@@ -9,7 +9,7 @@ import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { readCommittedMigrations } from '../../contracts/sql/committed';
 import { SinkMigrations, migrationSetHash, type SinkMigrationsProps } from '../../constructs/sink-migrations';
-import { bundleMigrationFunction, CA_BUNDLE_FILE, migrationFunctionCode } from '../../constructs/migration-function-bundle';
+import { buildMigrationFunction, bundleMigrationFunction, CA_BUNDLE_FILE, migrationFunctionCode } from '../../constructs/migration-function-bundle';
 import { tlsOptions } from '../../functions/migrate/handler';
 import { MIGRATIONS_ROOT } from '../support/sinks';
 
@@ -94,6 +94,40 @@ describe('SinkMigrations', () => {
     const b = stack();
     const hashOf = (m: SinkMigrations) => (Testing.synth(m.node.scope as TerraformStack).match(/"source_code_hash": "([^"]+)"/) ?? [])[1];
     expect(hashOf(a.m)).toBe(hashOf(b.m));
+  });
+});
+
+describe('the build cache of the migration function', () => {
+  it('reuses a build while every file it read is unchanged, and rebuilds when one is not', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'cm-handler-cache-'));
+    try {
+      const built = buildMigrationFunction(cache);
+      expect(built).toBe(migrationFunctionCode());
+      const [file] = readdirSync(cache).filter((f) => f.startsWith('handler-'));
+      const entry = JSON.parse(readFileSync(join(cache, file), 'utf8')) as { inputs: Record<string, string>; code: string };
+      expect(Object.keys(entry.inputs)).toEqual(expect.arrayContaining(['functions/migrate/handler.ts', 'functions/migrate/runner.ts', 'contracts/sql/identifiers.ts']));
+      expect(Object.keys(entry.inputs).some((f) => f.includes('node_modules/pg/'))).toBe(true);
+      // A cache entry whose inputs all match is used as it is…
+      writeFileSync(join(cache, file), JSON.stringify({ ...entry, code: '/* from the cache */' }));
+      expect(buildMigrationFunction(cache)).toBe('/* from the cache */');
+      // …and one input that differs (an edited source, an upgraded dependency) means a new build.
+      writeFileSync(join(cache, file), JSON.stringify({ ...entry, code: '/* stale */', inputs: { ...entry.inputs, 'functions/migrate/runner.ts': 'an older hash' } }));
+      expect(buildMigrationFunction(cache)).toBe(built);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a function folder once: the same migrations give the same folder, reused', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
+    try {
+      const dir = bundleMigrationFunction(migrations, undefined, out);
+      expect(bundleMigrationFunction(migrations, undefined, out)).toBe(dir);
+      expect(bundleMigrationFunction([], undefined, out)).not.toBe(dir);
+      expect(readFileSync(join(dir, 'index.js'), 'utf8')).toBe(migrationFunctionCode());
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 
