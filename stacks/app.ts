@@ -3,7 +3,8 @@
  * `npm run synth` and `cdktf synth|deploy`) and by the end-to-end test.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { basename, dirname, join, resolve } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
 import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
@@ -103,10 +104,15 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   const partial = `${outdir}.partial-${process.pid}`;
   let stacks: TerraformStack[] = [];
+  // The previous output goes first (whatever happens, it would be stale), and is deleted while synth runs.
+  discardOutput(outdir);
+  if (existsSync(outdir)) {
+    log.error(`contract-mesh: ${outdir} exists and synth did not write it (it has no manifest.json), so synth will not replace it. Move it away, or write elsewhere with CDKTF_OUTDIR=<folder>.`);
+    return 1;
+  }
   try {
     const { plan, problems, retired } = loadMesh(options);
     if (!plan) {
-      removeOutput(outdir);
       log.error(formatProblems(problems));
       return 1;
     }
@@ -116,21 +122,21 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     const productsDir = options.productsDir ?? join(options.root ?? process.cwd(), 'contracts', 'products');
     stacks = buildStacks(app, plan, { migrationsRoot: options.migrationsDir ?? join(dirname(productsDir), 'migrations') });
     for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
-    // Check every stack before writing any, so that one run reports every policy error.
-    for (const s of stacks) meshPolicyOf(s)?.visit(s);
-    if (policyFindings(stacks).some((f) => f.level === 'error' && !f.suppressed)) throw new Error('policy errors');
+    // The policy checks each stack as synth writes it, into the partial folder; one run reports every policy error.
+    for (const s of stacks) meshPolicyOf(s)?.deferErrors();
     app.synth();
     const findings = policyFindings(stacks);
+    if (findings.some((f) => f.level === 'error' && !f.suppressed)) throw new Error('policy errors');
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
     writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }), null, 2)}\n`);
     writeContractFiles(partial, plan);
-    removeOutput(outdir);
+    discardOutput(outdir);
     renameSync(partial, outdir);
     log.info(`contract-mesh: ${plan.products.length} data products → ${stacks.length} stacks in ${outdir}: ${stacks.map((s) => s.node.id).join(', ')}`);
     return 0;
   } catch (err) {
     rmSync(partial, { recursive: true, force: true });
-    removeOutput(outdir);
+    discardOutput(outdir);
     const policyErrors = policyFindings(stacks).filter((f) => f.level === 'error' && !f.suppressed);
     const message = err instanceof ContractError ? err.message
       : policyErrors.length ? formatPolicyErrors(policyFindings(stacks))
@@ -140,11 +146,53 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   }
 }
 
-/** Removes a previous output folder, but only one that cdktf wrote (it holds manifest.json) or an empty one. */
-function removeOutput(outdir: string): void {
-  if (!existsSync(outdir)) return;
-  const entries = readdirSync(outdir);
-  if (entries.length === 0 || entries.includes('manifest.json') || entries.includes('mesh-manifest.json') || entries.includes('stacks')) {
-    rmSync(outdir, { recursive: true, force: true });
+/**
+ * Moves a previous output folder aside and deletes it in the background (the
+ * deletion overlaps synth), but only a folder that synth wrote (it holds
+ * manifest.json) or an empty one. Also deletes what an interrupted synth left
+ * beside it (`<outdir>.partial-<pid>`, `<outdir>.old-<pid>` of a process that
+ * is gone).
+ */
+function discardOutput(outdir: string): void {
+  const parent = dirname(outdir);
+  const leftover = new RegExp(`^${basename(outdir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:partial|old)-(\\d+)$`);
+  const doomed: string[] = [];
+  if (existsSync(outdir)) {
+    const entries = readdirSync(outdir);
+    if (entries.length === 0 || entries.includes('manifest.json') || entries.includes('mesh-manifest.json') || entries.includes('stacks')) {
+      const aside = `${outdir}.old-${process.pid}`;
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(outdir, aside);
+      doomed.push(aside);
+    }
+  }
+  if (existsSync(parent)) {
+    for (const name of readdirSync(parent)) {
+      const pid = leftover.exec(name)?.[1];
+      if (pid && Number(pid) !== process.pid && !isRunning(Number(pid))) doomed.push(join(parent, name));
+    }
+  }
+  if (doomed.length > 0) deleteInBackground(doomed);
+}
+
+/**
+ * Deletes folders on a worker thread, in parallel with synth (a promise-based
+ * `fs.rm` would only advance when synth's synchronous work is done). The
+ * process waits for it before it exits.
+ */
+function deleteInBackground(dirs: readonly string[]): void {
+  const worker = new Worker(
+    "const { rmSync } = require('node:fs'); for (const d of require('node:worker_threads').workerData) { try { rmSync(d, { recursive: true, force: true }); } catch { /* a later synth retries */ } }",
+    { eval: true, workerData: dirs, execArgv: [] },
+  );
+  worker.on('error', () => undefined);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

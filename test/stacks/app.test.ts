@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeMesh } from '../../stacks/app';
@@ -72,6 +72,30 @@ export const broken = defineDataProduct({
     rmSync(broken);
     expect(synth(products, outdir).code).toBe(0);
     expect(existsSync(join(outdir, 'stacks', 'payments-prod', 'cdk.tf.json'))).toBe(true);
+  });
+
+  it('deletes what an interrupted synth left beside the output, but not the folder of a synth still running', async () => {
+    const gone = join(work, 'cdktf.out.partial-999999999'); // no such process
+    const oldGone = join(work, 'cdktf.out.old-999999998');
+    const running = join(work, `cdktf.out.partial-${process.ppid}`);
+    for (const d of [gone, oldGone, running]) mkdirSync(join(d, 'stacks'), { recursive: true });
+    expect(synth(products, outdir).code).toBe(0);
+    // The deletion runs in the background, beside synth: wait for it.
+    for (let i = 0; i < 100 && (existsSync(gone) || existsSync(oldGone)); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(oldGone)).toBe(false);
+    expect(existsSync(running)).toBe(true);
+    expect(existsSync(join(outdir, 'stacks', 'payments-prod', 'cdk.tf.json'))).toBe(true);
+  });
+
+  it('leaves a folder alone that synth did not write, and says why it cannot write there', () => {
+    mkdirSync(outdir);
+    writeFileSync(join(outdir, 'notes.txt'), 'mine');
+    const failed = synth(products, outdir);
+    expect(failed.code).toBe(1);
+    expect(failed.output).toMatch(/cdktf\.out exists and synth did not write it \(it has no manifest\.json\), so synth will not replace it\. Move it away, or write elsewhere with CDKTF_OUTDIR=<folder>\./);
+    expect(readFileSync(join(outdir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readdirSync(work).filter((f) => f.startsWith('cdktf.out.'))).toEqual([]);
   });
 
   it('names a product file that cannot be loaded', () => {
