@@ -111,10 +111,12 @@ export class MeshPolicy implements IAspect {
     const principals = this.props.principals ?? new Set(products.flatMap(({ plan }) => principalsOf(plan)));
     const resources: PolicyResource[] = [];
     const constructs = new Map<string, IConstruct>();
+    const ownerOf = new Map<IConstruct, (typeof products)[number]>();
+    for (const p of products) for (const c of p.scope.node.findAll()) if (c !== p.scope) ownerOf.set(c, p);
     for (const c of stack.node.findAll()) {
       const element = readElement(config, c);
       if (!element) continue;
-      const owner = products.find(({ scope }) => c.node.path.startsWith(`${scope.node.path}/`));
+      const owner = ownerOf.get(c);
       const relativePath = owner ? c.node.path.slice(owner.scope.node.path.length + 1) : '';
       const first = relativePath.split('/')[0];
       resources.push({

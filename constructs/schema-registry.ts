@@ -39,12 +39,13 @@ export class DomainSchemaRegistry extends Construct {
       lifecycle,
     });
     const schemas = new Map<string, GlueSchema>();
+    const registryArn = this.registry.arn;
     for (const s of props.plan.schemas) {
       schemas.set(
         s.productId,
         new GlueSchema(this, `Schema-${s.id}`, {
           provider: props.provider,
-          registryArn: this.registry.arn,
+          registryArn,
           schemaName: s.schemaName,
           dataFormat: s.dataFormat,
           compatibility: s.compatibility.value,

@@ -5,7 +5,7 @@ import { identitiesStackName, platformStackName } from '../contracts/derive/aws-
 import { kafkaUserName } from '../contracts/derive/names';
 import { ConsumerService } from '../constructs/aws/consumer-service';
 import { ProductAlarms } from '../constructs/aws/product-alarms';
-import { remoteMapEntry, remoteStack } from '../constructs/aws/remote-stacks';
+import { remoteMapEntry, remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
 
 /**
  * The AWS part of a domain stack, when its environment has `aws` settings and
@@ -35,12 +35,12 @@ export function addDeployments(stack: TerraformStack, plan: StackPlan): Readonly
         env,
         plan: d,
         wiring: {
-          bootstrapBrokers: platform.getString('bootstrap_brokers_sasl_scram'),
+          bootstrapBrokers: remoteOutput(platform, 'bootstrap_brokers_sasl_scram'),
           kafkaSecretArn: remoteMapEntry(identities, 'scram_secret_arns', kafkaUserName(d.principal)),
-          kmsKeyArn: platform.getString('kms_key_arn'),
-          brokerSecurityGroupId: platform.getString('broker_security_group_id'),
-          databaseSecurityGroupId: d.sink ? platform.getString('database_security_group_id') : undefined,
-          database: d.sink ? { address: platform.getString('database_address'), port: platform.getString('database_port') } : undefined,
+          kmsKeyArn: remoteOutput(platform, 'kms_key_arn'),
+          brokerSecurityGroupId: remoteOutput(platform, 'broker_security_group_id'),
+          databaseSecurityGroupId: d.sink ? remoteOutput(platform, 'database_security_group_id') : undefined,
+          database: d.sink ? { address: remoteOutput(platform, 'database_address'), port: remoteOutput(platform, 'database_port') } : undefined,
         },
       });
     }

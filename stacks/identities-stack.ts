@@ -5,7 +5,7 @@ import type { EnvironmentConfig } from '../contracts/environment';
 import { identitiesStackName, platformStackName } from '../contracts/derive/aws-names';
 import type { IdentityPlan } from '../contracts/derive/identities';
 import { awsProvider } from '../constructs/aws/aws-provider';
-import { remoteStack } from '../constructs/aws/remote-stacks';
+import { remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
 import { ScramIdentity } from '../constructs/aws/scram-identity';
 import { kafkaAdminProvider } from '../constructs/kafka-admin-provider';
 import { configureBackend } from './domain-stack';
@@ -41,8 +41,8 @@ export class IdentitiesStack extends MeshStack {
       byUser.set(identity.user, new ScramIdentity(this, identity.user, {
         identity,
         mechanism,
-        kmsKeyArn: platform.getString('kms_key_arn'),
-        mskClusterArn: mechanism === 'msk-scram-secret' ? platform.getString('msk_cluster_arn') : undefined,
+        kmsKeyArn: remoteOutput(platform, 'kms_key_arn'),
+        mskClusterArn: mechanism === 'msk-scram-secret' ? remoteOutput(platform, 'msk_cluster_arn') : undefined,
         kafkaProvider,
         recoveryWindowInDays: env.production ? 30 : 7,
         preventDestroy: env.production,
@@ -50,7 +50,7 @@ export class IdentitiesStack extends MeshStack {
     }
     this.identities = byUser;
     const arns: Record<string, string> = {};
-    for (const [user, id] of byUser) arns[user] = id.secret.arn;
+    for (const [user, id] of byUser) arns[user] = id.secretArn;
     new TerraformOutput(this, 'scram_secret_arns', { value: arns, description: 'Kafka user → ARN of its SCRAM secret' });
   }
 }

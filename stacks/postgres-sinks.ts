@@ -15,7 +15,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import { platformStackName } from '../contracts/derive/aws-names';
 import { PLATFORM_DATABASE_NAME } from '../constructs/aws/platform-database';
-import { remoteStack } from '../constructs/aws/remote-stacks';
+import { remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
 import type { StackPlan } from '../contracts/mesh';
 import { ContractError, type Problem } from '../contracts/problems';
 import { readCommittedMigrations } from '../contracts/sql/committed';
@@ -87,7 +87,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
   }
   const platform = (stack.node.tryFindChild('Platform') as DataTerraformRemoteState | undefined) ?? remoteStack(stack, 'Platform', env, platformStackName(env.name));
   const network = new Construct(stack, 'PostgresSinksNetwork');
-  const databaseSecurityGroupId = platform.getString('database_security_group_id');
+  const databaseSecurityGroupId = remoteOutput(platform, 'database_security_group_id');
   const name = `mesh-${env.name}-${plan.domain}-pg-migrate`;
   const sg = new SecurityGroup(network, 'SecurityGroup', {
     name,
@@ -98,7 +98,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
   new VpcSecurityGroupEgressRule(network, 'ToDatabase', { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, referencedSecurityGroupId: databaseSecurityGroupId, description: 'PostgreSQL' });
   new VpcSecurityGroupEgressRule(network, 'ToEndpoints', { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, referencedSecurityGroupId: env.aws.network.endpointSecurityGroupId, description: 'VPC endpoints: Secrets Manager, CloudWatch Logs' });
   new VpcSecurityGroupIngressRule(network, 'DatabaseIngress', { securityGroupId: databaseSecurityGroupId, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, referencedSecurityGroupId: sg.id, description: `${name} (sink migrations)` });
-  const kmsKeyArn = platform.getString('kms_key_arn');
+  const kmsKeyArn = remoteOutput(platform, 'kms_key_arn');
   const migrations = new SinkMigrations(stack, 'PostgresSinks', {
     domain: plan.domain,
     environment: env.name,
@@ -108,10 +108,10 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
     secretsKmsKeyArn: kmsKeyArn,
     preventDestroy: env.production,
     database: {
-      host: platform.getString('database_address'),
-      port: platform.getString('database_port'),
+      host: remoteOutput(platform, 'database_address'),
+      port: remoteOutput(platform, 'database_port'),
       name: PLATFORM_DATABASE_NAME,
-      masterSecretArn: platform.getString('database_master_secret_arn'),
+      masterSecretArn: remoteOutput(platform, 'database_master_secret_arn'),
       masterSecretKmsKeyArn: kmsKeyArn,
       subnetIds: [...env.aws.network.privateSubnetIds],
       securityGroupIds: [sg.id],

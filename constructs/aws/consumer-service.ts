@@ -139,9 +139,10 @@ export class ConsumerService extends Construct {
       vpcId: aws.network.vpcId,
       revokeRulesOnDelete: true,
     });
+    const securityGroupId = this.securityGroup.id;
     const egress = (id: string, port: number, to: { sg?: string; prefixList?: string }, description: string) =>
       new VpcSecurityGroupEgressRule(this, id, {
-        securityGroupId: this.securityGroup.id,
+        securityGroupId: securityGroupId,
         ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,
@@ -153,7 +154,7 @@ export class ConsumerService extends Construct {
     egress('ToS3', 443, { prefixList: aws.network.s3PrefixListId }, 'S3 gateway endpoint: image layers');
     new VpcSecurityGroupIngressRule(this, 'BrokerIngress', {
       securityGroupId: wiring.brokerSecurityGroupId,
-      referencedSecurityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: securityGroupId,
       ipProtocol: 'tcp',
       fromPort: MSK_SCRAM_PORT,
       toPort: MSK_SCRAM_PORT,
@@ -163,7 +164,7 @@ export class ConsumerService extends Construct {
       egress('ToDatabase', POSTGRES_PORT, { sg: wiring.databaseSecurityGroupId }, 'PostgreSQL');
       new VpcSecurityGroupIngressRule(this, 'DatabaseIngress', {
         securityGroupId: wiring.databaseSecurityGroupId,
-        referencedSecurityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: securityGroupId,
         ipProtocol: 'tcp',
         fromPort: POSTGRES_PORT,
         toPort: POSTGRES_PORT,
@@ -225,7 +226,7 @@ export class ConsumerService extends Construct {
       taskDefinition: this.taskDefinition.arn,
       launchType: 'FARGATE',
       desiredCount: plan.minTasks.value,
-      networkConfiguration: { subnets: [...aws.network.privateSubnetIds], securityGroups: [this.securityGroup.id], assignPublicIp: false },
+      networkConfiguration: { subnets: [...aws.network.privateSubnetIds], securityGroups: [securityGroupId], assignPublicIp: false },
       deploymentCircuitBreaker: { enable: true, rollback: true },
       enableExecuteCommand: false,
       propagateTags: 'SERVICE',

@@ -14,6 +14,22 @@ export function remoteStack(scope: Construct, id: string, env: EnvironmentConfig
   return new DataTerraformRemoteStateS3(scope, id, { bucket: b.bucket, key: `${b.keyPrefix}/${other}.tfstate`, region: b.region, encrypt: true, kmsKeyId: b.kmsKeyId });
 }
 
+const OUTPUTS = new WeakMap<DataTerraformRemoteState, Map<string, string>>();
+
+/**
+ * `data.terraform_remote_state.<x>.outputs.<output>`, as a string. One token per
+ * state and output, shared by every resource that reads it: cdktf makes a new
+ * token (with a captured stack trace) on each `getString`, which at mesh scale
+ * is measurable.
+ */
+export function remoteOutput(state: DataTerraformRemoteState, output: string): string {
+  let outputs = OUTPUTS.get(state);
+  if (!outputs) OUTPUTS.set(state, (outputs = new Map()));
+  let value = outputs.get(output);
+  if (value === undefined) outputs.set(output, (value = state.getString(output)));
+  return value;
+}
+
 /** `data.terraform_remote_state.<x>.outputs.<output>["<key>"]`: one entry of a map output. */
 export function remoteMapEntry(state: DataTerraformRemoteState, output: string, key: string): string {
   return Token.asString(propertyAccess(state.get(output), [key]));

@@ -55,6 +55,8 @@ export interface ScramIdentityProps {
  */
 export class ScramIdentity extends Construct {
   readonly secret: SecretsmanagerSecret;
+  /** The secret's ARN (`secret.arn`, one token for every reader). */
+  readonly secretArn: string;
 
   constructor(scope: Construct, id: string, props: ScramIdentityProps) {
     super(scope, id);
@@ -66,6 +68,7 @@ export class ScramIdentity extends Construct {
       recoveryWindowInDays: props.recoveryWindowInDays ?? 30,
       ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
+    this.secretArn = this.secret.arn;
     const password = new EphemeralRandomPassword(this, 'Password');
     const version = new SecretsmanagerSecretVersion(this, 'Value', {
       secretId: this.secret.id,
@@ -76,7 +79,7 @@ export class ScramIdentity extends Construct {
       if (!props.mskClusterArn) throw new Error(`${identity.principal}: msk-scram-secret needs the MSK cluster ARN`);
       new MskSingleScramSecretAssociation(this, 'Association', {
         clusterArn: props.mskClusterArn,
-        secretArn: this.secret.arn,
+        secretArn: this.secretArn,
         dependsOn: [version],
       });
     } else {

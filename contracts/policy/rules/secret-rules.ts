@@ -16,9 +16,9 @@ const SECRET_VALUES: ReadonlyArray<[RegExp, string]> = [
 export function secretLiterals(value: unknown, path: string[] = []): string[] {
   if (typeof value === 'string') {
     const key = path[path.length - 1] ?? '';
-    const at = path.join('.') || '(value)';
-    if (value && !isReference(value) && SECRET_KEY.test(key) && !NOT_A_SECRET_KEY.test(key)) return [`${at} (a literal for a secret setting)`];
-    for (const [re, what] of SECRET_VALUES) if (re.test(value)) return [`${at} (${what})`];
+    const at = () => path.join('.') || '(value)';
+    if (value && !isReference(value) && SECRET_KEY.test(key) && !NOT_A_SECRET_KEY.test(key)) return [`${at()} (a literal for a secret setting)`];
+    for (const [re, what] of SECRET_VALUES) if (re.test(value)) return [`${at()} (${what})`];
     return [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => secretLiterals(v, [...path, String(i)]));
