@@ -11,9 +11,12 @@ import type { MeshPlan } from '../contracts/mesh';
 /** Writes every contract file of `plan` below `<outdir>/contracts/`; returns the paths written. */
 export function writeContractFiles(outdir: string, plan: Pick<MeshPlan, 'contracts'>): string[] {
   const written: string[] = [];
+  const made = new Set<string>();
   for (const f of contractFiles(plan)) {
     const path = join(outdir, CONTRACTS_OUT_DIR, f.path);
-    mkdirSync(dirname(path), { recursive: true });
+    const dir = dirname(path);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
     writeFileSync(path, f.content);
     written.push(path);
   }

@@ -12,13 +12,16 @@ const SECRET_VALUES: ReadonlyArray<[RegExp, string]> = [
   [/[a-z][a-z0-9+.-]*:\/\/[^/\s:@${}]+:[^@\s/${}]+@/i, 'a URL with a password'],
 ];
 
+function pathText(path: readonly string[]): string {
+  return path.join('.') || '(value)';
+}
+
 /** The places (key paths, never values) where a configuration holds a secret literal. */
 export function secretLiterals(value: unknown, path: string[] = []): string[] {
   if (typeof value === 'string') {
     const key = path[path.length - 1] ?? '';
-    const at = () => path.join('.') || '(value)';
-    if (value && !isReference(value) && SECRET_KEY.test(key) && !NOT_A_SECRET_KEY.test(key)) return [`${at()} (a literal for a secret setting)`];
-    for (const [re, what] of SECRET_VALUES) if (re.test(value)) return [`${at()} (${what})`];
+    if (value && !isReference(value) && SECRET_KEY.test(key) && !NOT_A_SECRET_KEY.test(key)) return [`${pathText(path)} (a literal for a secret setting)`];
+    for (const [re, what] of SECRET_VALUES) if (re.test(value)) return [`${pathText(path)} (${what})`];
     return [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => secretLiterals(v, [...path, String(i)]));
