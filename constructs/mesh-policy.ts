@@ -83,8 +83,9 @@ export class MeshPolicy implements IAspect {
   }
 
   /**
-   * Keeps a stack's unsuppressed errors from failing its synth: the caller reads
-   * {@link findings} after synth and fails then, with every stack's errors at once.
+   * On a {@link MeshStack}: keeps a stack's unsuppressed errors from failing its synth; the caller reads
+   * {@link findings} after synth and fails then, with every stack's errors at once. (On any other stack
+   * an error is an error annotation, which cdktf reports when it synthesizes that stack.)
    */
   deferErrors(): void {
     this.deferred = true;

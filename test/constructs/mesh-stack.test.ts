@@ -6,10 +6,10 @@ import { MeshPolicy } from '../../constructs/mesh-policy';
 import { MeshStack, ON_SYNTHESIZED, synthesisHook, type StackConfig } from '../../constructs/mesh-stack';
 import { prod } from '../helpers';
 
-function withLogGroups<T extends TerraformStack>(stack: T): T {
+function withLogGroups<T extends TerraformStack>(stack: T, unbounded = true): T {
   new AwsProvider(stack, 'Aws', { region: 'eu-west-1' });
   new CloudwatchLogGroup(stack, 'Kept', { name: '/mesh/kept', retentionInDays: 30 });
-  new CloudwatchLogGroup(stack, 'Unbounded', { name: '/mesh/unbounded' });
+  if (unbounded) new CloudwatchLogGroup(stack, 'Unbounded', { name: '/mesh/unbounded' });
   return stack;
 }
 
@@ -66,5 +66,28 @@ describe('MeshPolicy on a MeshStack', () => {
     policy.deferErrors();
     expect(() => app.synth()).not.toThrow();
     expect(policy.findings.filter((f) => f.level === 'error').map((f) => f.path)).toEqual(['logs-prod/Unbounded']);
+  });
+});
+
+describe('the cost of the policy on a MeshStack', () => {
+  // Resolving configuration is most of what synth costs; the policy must not add a pass of its own.
+  const passesOf = (stack: TerraformStack) => {
+    withLogGroups(stack, false);
+    const kept = stack.node.tryFindChild('Kept') as CloudwatchLogGroup;
+    const calls = jest.spyOn(kept, 'toTerraform');
+    const policy = new MeshPolicy({ environment: prod, products: [] });
+    Aspects.of(stack).add(policy);
+    (stack.node.root as App).synth();
+    expect(policy.findings).toEqual([]);
+    return calls.mock.calls.length;
+  };
+  const newApp = () => new App({ outdir: Testing.app().outdir, stackTraces: false });
+
+  it('reads each element once for synth and the policy together (cdktf itself reads it twice: prepare, then synth)', () => {
+    expect(passesOf(new MeshStack(newApp(), 'logs-prod'))).toBe(2);
+  });
+
+  it('fails if the policy resolves a stack again: on a plain TerraformStack it needs a pass of its own', () => {
+    expect(passesOf(new TerraformStack(newApp(), 'logs-prod'))).toBe(3);
   });
 });
