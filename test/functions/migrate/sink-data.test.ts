@@ -12,7 +12,7 @@ import { toCamel } from '../../../contracts/schema/shape';
 import type { Column } from '../../../contracts/sql/columns';
 import { planSinks, type SinkPlan } from '../../../contracts/sql/sink-plan';
 import { rowParams, tombstoneParams } from '../../../contracts/sql/statements';
-import { normalise, recordOf } from '../../support/sink-arbitrary';
+import { normaliseForSink as normalise, STORABLE, valueArb } from '../../support/arbitrary';
 import { startPostgres, type PgServer } from '../../support/postgres';
 import { committedMigrations, MemorySecretStore, migrationHandler, SINK_EXAMPLES } from '../../support/sinks';
 import { discoverProducts } from '../../../contracts/discover';
@@ -76,7 +76,7 @@ describe.each(SINK_EXAMPLES.flatMap((e) => e.sinks.map((s) => [`${e.product.id} 
 
   it('generated records pass the contract, write through the exported statement and read back equal to their normalised form', async () => {
     await fc.assert(
-      fc.asyncProperty(recordOf(shape), async (value) => {
+      fc.asyncProperty(valueArb(shape, STORABLE), async (value) => {
         expect(example.schema.safeParse(value).success).toBe(true);
         const o = next();
         await write(admin, sink, value, 0, o);
@@ -89,7 +89,7 @@ describe.each(SINK_EXAMPLES.flatMap((e) => e.sinks.map((s) => [`${e.product.id} 
   });
 
   it('fails if a record the contract rejects gets into the table (bounds, enums, NOT NULL, lengths)', async () => {
-    const base = fc.sample(recordOf(shape), { numRuns: 1, seed: 42 })[0];
+    const base = fc.sample(valueArb(shape, STORABLE), { numRuns: 1, seed: 42 })[0];
     const cases = violations(shape.fields, base);
     expect(cases.length).toBeGreaterThan(0);
     for (const [what, bad] of cases) {
@@ -100,7 +100,7 @@ describe.each(SINK_EXAMPLES.flatMap((e) => e.sinks.map((s) => [`${e.product.id} 
   });
 
   it('changes nothing when the same (partition, offset) is delivered again', async () => {
-    const [a, b] = fc.sample(recordOf(shape), { numRuns: 2, seed: 7 });
+    const [a, b] = fc.sample(valueArb(shape, STORABLE), { numRuns: 2, seed: 7 });
     const o = next();
     await write(admin, sink, a, 2, o);
     const before = await readRows(admin, sink);
@@ -111,7 +111,7 @@ describe.each(SINK_EXAMPLES.flatMap((e) => e.sinks.map((s) => [`${e.product.id} 
 
   if (sink.table.mode === 'upsert') {
     it('never lets an older record of a key overwrite a newer one', async () => {
-      const [older, newer] = fc.sample(recordOf(shape), { numRuns: 2, seed: 11 });
+      const [older, newer] = fc.sample(valueArb(shape, STORABLE), { numRuns: 2, seed: 11 });
       newer[key] = older[key];
       const o1 = next();
       const o2 = next();
@@ -126,7 +126,7 @@ describe.each(SINK_EXAMPLES.flatMap((e) => e.sinks.map((s) => [`${e.product.id} 
     });
 
     it('deletes the row on a tombstone, but not on a tombstone older than the row', async () => {
-      const [v] = fc.sample(recordOf(shape), { numRuns: 1, seed: 13 });
+      const [v] = fc.sample(valueArb(shape, STORABLE), { numRuns: 1, seed: 13 });
       const o1 = next();
       const o2 = next();
       await write(admin, sink, v, 4, o2);
@@ -137,7 +137,7 @@ describe.each(SINK_EXAMPLES.flatMap((e) => e.sinks.map((s) => [`${e.product.id} 
     });
   } else {
     it('keeps one row per record, also for the same key', async () => {
-      const [a, b] = fc.sample(recordOf(shape), { numRuns: 2, seed: 17 });
+      const [a, b] = fc.sample(valueArb(shape, STORABLE), { numRuns: 2, seed: 17 });
       b[key] = a[key];
       await write(admin, sink, a, 5, next());
       await write(admin, sink, b, 5, next());
@@ -204,7 +204,7 @@ describe('an accepted evolution applied to a populated table', () => {
     const c = await pg.admin(evoDb);
     try {
       const old = example.sinks[0];
-      const values = fc.sample(recordOf(s1), { numRuns: 25, seed: 99 });
+      const values = fc.sample(valueArb(s1, STORABLE), { numRuns: 25, seed: 99 });
       for (const [i, v] of values.entries()) await write(c, old, v, 0, i + 1);
       const before = await readRows(c, old);
 
@@ -214,7 +214,7 @@ describe('an accepted evolution applied to a populated table', () => {
       expect(after.map((r) => ({ ...r, channel: undefined, risk_score: undefined }))).toEqual(before.map((r) => ({ ...r, channel: undefined, risk_score: undefined })));
       expect(after.every((r) => r.channel === null && r.risk_score === null)).toBe(true);
 
-      const fresh = fc.sample(recordOf(s2), { numRuns: 25, seed: 5 });
+      const fresh = fc.sample(valueArb(s2, STORABLE), { numRuns: 25, seed: 5 });
       for (const [i, v] of fresh.entries()) {
         expect(v).not.toHaveProperty('merchantId');
         await write(c, sink, v, 1, i + 1);
