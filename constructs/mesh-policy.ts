@@ -14,7 +14,7 @@ import { Annotations, TerraformDataSource, TerraformProvider, TerraformResource,
 import type { IConstruct } from 'constructs';
 import type { EnvironmentConfig } from '../contracts/environment';
 import type { ProductPlan } from '../contracts/mesh';
-import { evaluatePolicy, formatPolicyErrors, type AppliedSuppression } from '../contracts/policy/evaluate';
+import { blocksSynth, evaluatePolicy, formatPolicyErrors, type AppliedSuppression } from '../contracts/policy/evaluate';
 import { synthesisHook, type StackConfig } from './mesh-stack';
 import { MESH_RULES } from '../contracts/policy/pack';
 import type { ElementKind, Finding, PolicyResource, PolicyRule } from '../contracts/policy/rule';
@@ -99,7 +99,7 @@ export class MeshPolicy implements IAspect {
     if (onSynthesized) {
       onSynthesized((config) => {
         const findings = this.check(stack, config);
-        if (!this.deferred && findings.some(isError)) throw new Error(formatPolicyErrors(findings, stack.node.id));
+        if (!this.deferred && findings.some(blocksSynth)) throw new Error(formatPolicyErrors(findings, stack.node.id));
       });
     } else {
       this.check(stack, stack.toTerraform() as StackConfig);
@@ -145,10 +145,6 @@ export class MeshPolicy implements IAspect {
     }
     return findings;
   }
-}
-
-function isError(f: Finding): boolean {
-  return f.level === 'error' && !f.suppressed;
 }
 
 /** Construct ids below a product → the role a suppression names. */

@@ -11,7 +11,7 @@ import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';
 import { ContractError, formatProblems, type Problem } from '../contracts/problems';
 import { productId } from '../contracts/derive/names';
-import { formatFinding, formatPolicyErrors } from '../contracts/policy/evaluate';
+import { blocksSynth, formatFinding, formatPolicyErrors } from '../contracts/policy/evaluate';
 import type { Finding } from '../contracts/policy/rule';
 import { readRetirements, RETIRED_FILE, type Retirement } from '../contracts/retire/retired';
 import { applyMeshPolicy, applyPlatformPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
@@ -126,7 +126,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     for (const s of stacks) meshPolicyOf(s)?.deferErrors();
     app.synth();
     const findings = policyFindings(stacks);
-    if (findings.some((f) => f.level === 'error' && !f.suppressed)) throw new Error('policy errors');
+    if (findings.some(blocksSynth)) throw new Error('policy errors');
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
     writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }), null, 2)}\n`);
     writeContractFiles(partial, plan);
@@ -137,7 +137,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   } catch (err) {
     rmSync(partial, { recursive: true, force: true });
     discardOutput(outdir);
-    const policyErrors = policyFindings(stacks).filter((f) => f.level === 'error' && !f.suppressed);
+    const policyErrors = policyFindings(stacks).filter(blocksSynth);
     const message = err instanceof ContractError ? err.message
       : policyErrors.length ? formatPolicyErrors(policyFindings(stacks))
       : `synth failed: ${err instanceof Error ? err.message : String(err)}`;

@@ -58,6 +58,11 @@ export function evaluatePolicy(
   return findings.sort((a, b) => (a.path === b.path ? (a.rule < b.rule ? -1 : 1) : a.path < b.path ? -1 : 1));
 }
 
+/** An unsuppressed error: a finding that fails synth. */
+export function blocksSynth(f: Finding): boolean {
+  return f.level === 'error' && !f.suppressed;
+}
+
 /** One line per finding, for the synth log. */
 export function formatFinding(f: Finding): string {
   const tag = f.suppressed ? 'suppressed' : f.level;
@@ -69,7 +74,7 @@ export function formatFinding(f: Finding): string {
  * or of one stack (`stack`: its configuration was not written).
  */
 export function formatPolicyErrors(findings: readonly Finding[], stack?: string): string {
-  const errors = findings.filter((f) => f.level === 'error' && !f.suppressed);
+  const errors = findings.filter(blocksSynth);
   const count = `${errors.length} policy error${errors.length === 1 ? '' : 's'}`;
   return [
     stack ? `contract-mesh: ${count} in stack ${stack}; its configuration was not written.` : `contract-mesh: ${count}; nothing was synthesized.`,
