@@ -2,12 +2,14 @@
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileProduct, type CompiledProduct } from '../contracts/compile';
+import { discoverProducts } from '../contracts/discover';
 import { defineDataProduct, z, type DataProduct, type DataProductSpec } from '../contracts/index';
 import type { EnvironmentConfig } from '../contracts/environment';
 import type { ProductLock } from '../contracts/lock/lock-file';
 import { withEncoding } from '../contracts/lock/lock-mesh';
+import { readLocks } from '../contracts/lock/lock-store';
 import { updateLock } from '../contracts/lock/update-lock';
-import { planMesh, type MeshPlan } from '../contracts/mesh';
+import { planMesh, type MeshPlan, type ProductEntry } from '../contracts/mesh';
 import type { Problem } from '../contracts/problems';
 import { dev, prod } from '../stacks/environments';
 
@@ -86,4 +88,13 @@ export function lockedPlan(products: readonly DataProduct[], environments: reado
     if (lock) locks.set(compiled.id, withEncoding(product, lock));
   }
   return planMesh(products.map((product) => ({ product })), environments, { locks });
+}
+
+const ROOT = join(__dirname, '..');
+
+/** The project's example products with their committed locks, and the lock of one product. */
+export function exampleContracts(): { entries: ProductEntry[]; locks: ReadonlyMap<string, ProductLock>; lockOf: (p: DataProduct) => ProductLock | undefined } {
+  const { entries } = discoverProducts(join(ROOT, 'contracts', 'products'), ROOT);
+  const { locks } = readLocks(join(ROOT, 'contracts', 'locks'), ROOT);
+  return { entries, locks, lockOf: (p) => locks.get(`${p.spec.domain}/${p.spec.name}@v${p.spec.version}`) };
 }

@@ -1,17 +1,11 @@
 /** The edge codec: round trips (property tests on every example contract), violations, keys, tombstones, dead letters. */
 import fc from 'fast-check';
-import { join } from 'node:path';
 import { createCodec, toDeadLetter } from '../../../contracts/codec';
-import { discoverProducts } from '../../../contracts/discover';
-import { defineDataProduct, z, type DataProduct } from '../../../contracts/index';
-import { readLocks } from '../../../contracts/lock/lock-store';
-import { PROJECT } from '../../support/buf';
+import { defineDataProduct, z } from '../../../contracts/index';
 import { valueArb } from '../../support/arbitrary';
-import { spec } from '../../helpers';
+import { exampleContracts, spec } from '../../helpers';
 
-const { entries } = discoverProducts(join(PROJECT, 'contracts', 'products'), PROJECT);
-const { locks } = readLocks(join(PROJECT, 'contracts', 'locks'), PROJECT);
-const lockOf = (p: DataProduct) => locks.get(`${p.spec.domain}/${p.spec.name}@v${p.spec.version}`);
+const { entries, lockOf } = exampleContracts();
 
 /** A synthetic contract with every mapping the examples do not use. */
 const everything = defineDataProduct(spec({

@@ -1,17 +1,11 @@
 /** The synth-time size sample: deterministic, valid against every contract, and the protobuf/JSON ratio it measures. */
-import { join } from 'node:path';
 import { createCodec, type Codec } from '../../../contracts/codec';
 import { measureSizeRatio, sampleOfType, sampleValues, SIZE_SAMPLE_COUNT } from '../../../contracts/codec/size-sample';
-import { discoverProducts } from '../../../contracts/discover';
-import { defineDataProduct, z, type DataProduct } from '../../../contracts/index';
-import { readLocks } from '../../../contracts/lock/lock-store';
+import { defineDataProduct, z } from '../../../contracts/index';
 import { buildManifest } from '../../../stacks/manifest';
-import { PROJECT } from '../../support/buf';
-import { dev, lockedPlan, prod, spec } from '../../helpers';
+import { dev, exampleContracts, lockedPlan, prod, spec } from '../../helpers';
 
-const { entries } = discoverProducts(join(PROJECT, 'contracts', 'products'), PROJECT);
-const { locks } = readLocks(join(PROJECT, 'contracts', 'locks'), PROJECT);
-const lockOf = (p: DataProduct) => locks.get(`${p.spec.domain}/${p.spec.name}@v${p.spec.version}`);
+const { entries, lockOf } = exampleContracts();
 
 /** A synthetic contract with every mapping and tight bounds the examples do not use. */
 const everything = defineDataProduct(spec({
