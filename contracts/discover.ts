@@ -6,6 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { loadCompiledProducts } from './compiled-products';
 import { isDataProduct } from './dsl/data-product';
 import type { ProductEntry } from './mesh';
 import type { Problem } from './problems';
@@ -24,16 +25,32 @@ export function productFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** Options of {@link discoverProducts}. */
+export interface DiscoverOptions {
+  /**
+   * A folder where discovery may keep the product files compiled to
+   * JavaScript (each file's code with the hash of its bytes), so that they
+   * all load as one script instead of one module each: about twice as fast,
+   * a third of the memory, at thousands of products. Only new or edited files
+   * are compiled again. If a file fails to compile or to load, every file is
+   * loaded on its own, as without a cache, so that the error names it.
+   * @default undefined (each file is loaded with `require`)
+   */
+  readonly cacheDir?: string;
+}
+
 /** Loads every product below `dir`; `root` makes file names in messages project-relative. */
-export function discoverProducts(dir: string, root: string = process.cwd()): { entries: ProductEntry[]; problems: Problem[] } {
+export function discoverProducts(dir: string, root: string = process.cwd(), options: DiscoverOptions = {}): { entries: ProductEntry[]; problems: Problem[] } {
   const entries: ProductEntry[] = [];
   const problems: Problem[] = [];
-  for (const file of productFiles(dir)) {
+  const files = productFiles(dir);
+  const compiled = options.cacheDir && files.length > 0 ? loadCompiledProducts(files, dir, options.cacheDir) : undefined;
+  for (const file of files) {
     const source = relative(root, file).split(sep).join('/');
     let mod: Record<string, unknown>;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      mod = require(file) as Record<string, unknown>;
+      mod = compiled?.get(file) ?? (require(file) as Record<string, unknown>);
     } catch (err) {
       const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
       problems.push({ product: source, field: '(file)', message: `the file could not be loaded: ${first}`, fix: 'fix the error in the file (run `npm run typecheck` for details).' });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { Worker } from 'node:worker_threads';
 import { basename, dirname, join, resolve } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
+import { defaultCacheDir } from '../contracts/compiled-products';
 import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';
@@ -43,6 +44,11 @@ export interface SynthOptions {
   readonly root?: string;
   /** Retired product versions (`npm run contracts:retire`). @default `<root>/contracts/retired.json` */
   readonly retiredFile?: string;
+  /**
+   * Where compiled product files are kept between runs (see `DiscoverOptions.cacheDir`).
+   * @default `<root>/node_modules/.cache/contract-mesh`
+   */
+  readonly cacheDir?: string;
   /** Where messages go. @default console */
   readonly log?: { info(msg: string): void; error(msg: string): void };
 }
@@ -69,7 +75,7 @@ export function policyFindings(stacks: readonly TerraformStack[]): Finding[] {
 export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problems: Problem[]; retired?: Retirement[] } {
   const root = options.root ?? process.cwd();
   const dir = options.productsDir ?? join(root, 'contracts', 'products');
-  const discovered = discoverProducts(dir, root);
+  const discovered = discoverProducts(dir, root, { cacheDir: options.cacheDir ?? defaultCacheDir(root) });
   let retired: Retirement[];
   try {
     retired = readRetirements(options.retiredFile ?? join(root, RETIRED_FILE));

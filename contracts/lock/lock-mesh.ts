@@ -6,6 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { compileProduct, type CompiledProduct } from '../compile';
+import { defaultCacheDir } from '../compiled-products';
 import { discoverProducts } from '../discover';
 import type { EnvironmentConfig } from '../environment';
 import { findCollisions } from '../mesh';
@@ -50,7 +51,7 @@ export function lockMesh(options: LockMeshOptions): number {
   const root = options.root ?? process.cwd();
   const productsDir = options.productsDir ?? join(root, 'contracts', 'products');
   const locksDir = options.locksDir ?? join(dirname(productsDir), 'locks');
-  const discovered = discoverProducts(productsDir, root);
+  const discovered = discoverProducts(productsDir, root, { cacheDir: defaultCacheDir(root) });
   const read = readLocks(locksDir, root);
   const problems: Problem[] = [...discovered.problems, ...read.problems];
   const products: CompiledProduct[] = [];
