@@ -1,6 +1,6 @@
 /** Runs a rule pack over a stack's elements and applies suppressions. Pure. */
 import type { SuppressionSpec } from '../dsl/data-product';
-import type { Finding, PolicyContext, PolicyResource, PolicyRule } from './rule';
+import { productPlanOf, type Finding, type PolicyContext, type PolicyResource, type PolicyRule } from './rule';
 
 /** A suppression that already names its element: the rule and the reason. */
 export interface AppliedSuppression {
@@ -18,7 +18,7 @@ export function suppressionCovers(s: Pick<SuppressionSpec, 'resource'>, r: Polic
 /** The suppressions a product's contract declares for this element. */
 export function contractSuppressionsFor(r: PolicyResource, context: PolicyContext): AppliedSuppression[] {
   if (!r.product) return [];
-  const plan = context.products.find((p) => p.product.id === r.product?.id);
+  const plan = productPlanOf(r.product.id, context);
   return (plan?.product.suppressions ?? []).filter((s) => suppressionCovers(s, r)).map((s) => ({ rule: s.rule, reason: s.reason }));
 }
 

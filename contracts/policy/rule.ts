@@ -91,14 +91,58 @@ export interface Finding {
 
 /** The product (if any) a topic resource belongs to, and whether it is the product topic or the dead-letter topic. */
 export function topicOwner(name: unknown, context: PolicyContext): { plan: ProductPlan; role: 'topic' | 'deadLetter' } | undefined {
-  for (const plan of context.products) {
-    if (plan.product.topic === name) return { plan, role: 'topic' };
-    if (plan.product.deadLetterTopic === name) return { plan, role: 'deadLetter' };
-  }
-  return undefined;
+  return typeof name === 'string' ? indexOf(context).owners.get(name) : undefined;
 }
 
-/** A string that Terraform resolves later (`${…}`), not a literal. */
+/** The product plan with this id among the context's products. */
+export function productPlanOf(id: string, context: PolicyContext): ProductPlan | undefined {
+  return indexOf(context).plans.get(id);
+}
+
+/** True when the stack has a Literal `Allow` ACL for exactly this principal, resource and operation. */
+export function hasAllowAcl(context: PolicyContext, principal: string, resourceType: string, resourceName: string, operation: string): boolean {
+  return indexOf(context).allows.has(aclKey(principal, resourceType, resourceName, operation));
+}
+
+/**
+ * Lookups over one context, built once per context on first use: rules ask them for every element,
+ * and scanning the stack's products or elements each time would make a stack's check quadratic in its size.
+ */
+interface ContextIndex {
+  /** Topic name → the first product (in the context's order) whose topic or dead-letter topic it is. */
+  readonly owners: ReadonlyMap<string, { plan: ProductPlan; role: 'topic' | 'deadLetter' }>;
+  readonly plans: ReadonlyMap<string, ProductPlan>;
+  /** {@link aclKey}s of the Literal Allow ACLs. */
+  readonly allows: ReadonlySet<string>;
+}
+
+const INDEXES = new WeakMap<PolicyContext, ContextIndex>();
+
+const aclKey = (principal: string, resourceType: string, resourceName: string, operation: string) => `${principal}\u0000${resourceType}\u0000${resourceName}\u0000${operation}`;
+
+function indexOf(context: PolicyContext): ContextIndex {
+  let index = INDEXES.get(context);
+  if (index) return index;
+  const owners = new Map<string, { plan: ProductPlan; role: 'topic' | 'deadLetter' }>();
+  const plans = new Map<string, ProductPlan>();
+  for (const plan of context.products) {
+    if (!plans.has(plan.product.id)) plans.set(plan.product.id, plan);
+    if (!owners.has(plan.product.topic)) owners.set(plan.product.topic, { plan, role: 'topic' });
+    if (!owners.has(plan.product.deadLetterTopic)) owners.set(plan.product.deadLetterTopic, { plan, role: 'deadLetter' });
+  }
+  const allows = new Set<string>();
+  for (const x of context.resources) {
+    if (x.type !== 'kafka_acl') continue;
+    const c = x.config;
+    if (c.acl_permission_type !== 'Allow' || (c.resource_pattern_type_filter ?? 'Literal') !== 'Literal') continue;
+    const fields = [c.acl_principal, c.resource_type, c.resource_name, c.acl_operation];
+    if (fields.every((f): f is string => typeof f === 'string')) allows.add(aclKey(...(fields as [string, string, string, string])));
+  }
+  index = { owners, plans, allows };
+  INDEXES.set(context, index);
+  return index;
+}
+
 export function isReference(value: string): boolean {
   return /\$\{/.test(value);
 }

@@ -1,5 +1,5 @@
 /** Rules over Kafka ACLs (`kafka_acl`) and over what a product's consumers are granted. */
-import { COMPLIANT, NOT_APPLICABLE, nonCompliant, topicOwner, type PolicyContext, type PolicyRule } from '../rule';
+import { COMPLIANT, hasAllowAcl, NOT_APPLICABLE, nonCompliant, topicOwner, type PolicyRule } from '../rule';
 
 const ACL = { kinds: ['resource'] as const, types: ['kafka_acl'] };
 
@@ -36,12 +36,6 @@ export const ACL_PRINCIPAL_NAMED: PolicyRule = {
   },
 };
 
-function hasAllow(ctx: PolicyContext, principal: string, type: string, name: string, op: string): boolean {
-  return ctx.resources.some((x) =>
-    x.type === 'kafka_acl' && x.config.acl_principal === principal && x.config.resource_type === type && x.config.resource_name === name
-    && x.config.acl_operation === op && x.config.acl_permission_type === 'Allow' && (x.config.resource_pattern_type_filter ?? 'Literal') === 'Literal');
-}
-
 /** CM-ACL-3: every consumer can read the topic and commit in its own group. */
 export const CONSUMER_HAS_GROUP_ACL: PolicyRule = {
   id: 'CM-ACL-3',
@@ -54,8 +48,8 @@ export const CONSUMER_HAS_GROUP_ACL: PolicyRule = {
     if (!owner || owner.role !== 'topic' || owner.plan.product.consumers.length === 0) return NOT_APPLICABLE;
     const missing: string[] = [];
     for (const c of owner.plan.product.consumers) {
-      if (!hasAllow(ctx, c.principal, 'Group', c.group, 'Read')) missing.push(`${c.name} (${c.principal}): Read on group "${c.group}"`);
-      if (!hasAllow(ctx, c.principal, 'Topic', owner.plan.product.topic, 'Read')) missing.push(`${c.name} (${c.principal}): Read on topic "${owner.plan.product.topic}"`);
+      if (!hasAllowAcl(ctx, c.principal, 'Group', c.group, 'Read')) missing.push(`${c.name} (${c.principal}): Read on group "${c.group}"`);
+      if (!hasAllowAcl(ctx, c.principal, 'Topic', owner.plan.product.topic, 'Read')) missing.push(`${c.name} (${c.principal}): Read on topic "${owner.plan.product.topic}"`);
     }
     return missing.length ? nonCompliant(`missing ACLs for ${missing.join('; ')}.`) : COMPLIANT;
   },

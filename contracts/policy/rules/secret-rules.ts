@@ -5,11 +5,14 @@ import { COMPLIANT, isReference, nonCompliant, type PolicyRule } from '../rule';
 const SECRET_KEY = /(^|_)(password|passwd|secret|secret_string|secret_binary|token|private_key|client_key|access_key|secret_key|api_key|credentials?|passphrase|password_wo)$/i;
 /** … unless it only names or points at one. */
 const NOT_A_SECRET_KEY = /(_arn|_id|_ids|_name|_version|_file|_url|_uri|_mechanism|_region|_length|_days|_stage|_type)$/i;
-/** Values that are secrets whatever their key. */
-const SECRET_VALUES: ReadonlyArray<[RegExp, string]> = [
-  [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a PEM private key'],
-  [/[a-z][a-z0-9+.-]*:\/\/[^/\s:@${}]+:[^@\s/${}]+@/i, 'a URL with a password'],
+/**
+ * Values that are secrets whatever their key, each with a substring that every match contains, tested
+ * first: a mesh's configuration has millions of strings, and almost none contain these.
+ */
+const SECRET_VALUES: ReadonlyArray<[string, RegExp, string]> = [
+  ['AKIA', /\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  ['-----BEGIN ', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a PEM private key'],
+  ['://', /[a-z][a-z0-9+.-]*:\/\/[^/\s:@${}]+:[^@\s/${}]+@/i, 'a URL with a password'],
 ];
 
 function pathText(path: readonly string[]): string {
@@ -18,15 +21,41 @@ function pathText(path: readonly string[]): string {
 
 /** The places (key paths, never values) where a configuration holds a secret literal. */
 export function secretLiterals(value: unknown, path: string[] = []): string[] {
-  if (typeof value === 'string') {
-    const key = path[path.length - 1] ?? '';
-    if (value && !isReference(value) && SECRET_KEY.test(key) && !NOT_A_SECRET_KEY.test(key)) return [`${pathText(path)} (a literal for a secret setting)`];
-    for (const [re, what] of SECRET_VALUES) if (re.test(value)) return [`${pathText(path)} (${what})`];
-    return [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v, i) => secretLiterals(v, [...path, String(i)]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => secretLiterals(v, [...path, k]));
-  return [];
+  const found: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      const key = path.length > 0 ? path[path.length - 1] : '';
+      if (v && SECRET_KEY.test(key) && !NOT_A_SECRET_KEY.test(key) && !isReference(v)) {
+        found.push(`${pathText(path)} (a literal for a secret setting)`);
+        return;
+      }
+      for (const [needle, re, what] of SECRET_VALUES) {
+        if (v.includes(needle) && re.test(v)) {
+          found.push(`${pathText(path)} (${what})`);
+          return;
+        }
+      }
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    // One path, extended and shortened in place; a place's text is built only when it is reported.
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(String(i));
+        walk(v[i]);
+        path.pop();
+      }
+      return;
+    }
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      path.push(k);
+      walk((v as Record<string, unknown>)[k]);
+      path.pop();
+    }
+  };
+  walk(value);
+  return found;
 }
 
 export const NO_SECRET_LITERAL: PolicyRule = {

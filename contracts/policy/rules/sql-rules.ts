@@ -28,20 +28,35 @@ const SQL_KEY = /sql|migration|ddl|statement/i;
 
 /** Every SQL text in a configuration: strings under a key that names SQL, also inside JSON strings (a Lambda invocation's `input`). */
 export function sqlTexts(value: unknown, keyPath: readonly string[] = []): string[] {
-  if (typeof value === 'string') {
-    const t = value.trim();
-    if ((t.startsWith('{') || t.startsWith('[')) && t.length > 1) {
-      try {
-        return sqlTexts(JSON.parse(t), keyPath);
-      } catch {
-        /* not JSON */
+  const found: string[] = [];
+  // Only whether some key on the way names SQL matters, not the path itself.
+  const walk = (v: unknown, underSqlKey: boolean): void => {
+    if (typeof v === 'string') {
+      const c = v.trimStart().charCodeAt(0);
+      if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+        const t = v.trim();
+        if (t.length > 1) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(t);
+          } catch {
+            parsed = undefined; // not JSON
+          }
+          if (parsed !== undefined) return walk(parsed, underSqlKey);
+        }
       }
+      if (underSqlKey) found.push(v);
+      return;
     }
-    return keyPath.some((k) => SQL_KEY.test(k)) ? [value] : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v) => sqlTexts(v, keyPath));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => sqlTexts(v, [...keyPath, k]));
-  return [];
+    if (!v || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const item of v) walk(item, underSqlKey);
+      return;
+    }
+    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) walk((v as Record<string, unknown>)[k], underSqlKey || SQL_KEY.test(k));
+  };
+  walk(value, keyPath.some((k) => SQL_KEY.test(k)));
+  return found;
 }
 
 export const NO_DROPPING_MIGRATION: PolicyRule = {

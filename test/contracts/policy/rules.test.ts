@@ -124,6 +124,16 @@ describe('CM-ACL-3 consumer group ACLs', () => {
     const resources = [topicElement(plan), topicElement(plan, 'deadLetter'), ...aclElements(plan).filter((a) => a.config.resource_name !== 'payments.payment-events.v1.ledger')];
     expect(CONSUMER_HAS_GROUP_ACL.check(topicElement(plan), contextOf(plan, prod, resources))).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('ledger (User:ledger-sink): Read on group "payments.payment-events.v1.ledger"') });
   });
+  it.each([
+    ['a Deny', { acl_permission_type: 'Deny' }],
+    ['a Prefixed', { resource_pattern_type_filter: 'Prefixed' }],
+    ['a Write', { acl_operation: 'Write' }],
+  ])("fails if the consumer's group ACL is %s ACL instead of a Literal Allow Read", (_what, change) => {
+    const isGroup = (a: PolicyResource) => a.config.resource_name === 'payments.payment-events.v1.ledger';
+    const resources = [topicElement(plan), topicElement(plan, 'deadLetter'), ...aclElements(plan).map((a) => (isGroup(a) ? { ...a, config: { ...a.config, ...change } } : a))];
+    expect(resources.filter(isGroup)).toHaveLength(1);
+    expect(CONSUMER_HAS_GROUP_ACL.check(topicElement(plan), contextOf(plan, prod, resources))).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('ledger (User:ledger-sink): Read on group "payments.payment-events.v1.ledger"') });
+  });
   it('is not applicable to a product without consumers', () => {
     const lonely = productPlan(prod, { consumers: [] });
     expect(verdict(CONSUMER_HAS_GROUP_ACL, topicElement(lonely), contextOf(lonely))).toBe('NOT_APPLICABLE');
