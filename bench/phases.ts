@@ -1,14 +1,15 @@
 /**
  * Times the phases of the mesh app in one process — load, discover, plan,
  * build constructs, `app.synth()`, manifest — with wall and CPU time, and
- * with `node --expose-gc` the live heap after each phase. For finding what
+ * the garbage collectors' time in each, and with `node --expose-gc` the live
+ * heap after each phase. For finding what
  * dominates; `npm run bench` does not use it. Run it in a prepared copy:
  *
  *   cd bench/.work/n1000/mesh && node --expose-gc --import tsx ../../../phases.ts
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 const root = resolve(process.argv[2] ?? process.cwd());
 const cpu = () => {
@@ -25,6 +26,9 @@ const mark = (name: string) => {
     t.push([`(gc after ${name})`, performance.now(), cpu()]);
   }
 };
+// Every garbage collection, to attribute GC time to the phases (the entries arrive after the synchronous work).
+const gcs: PerformanceEntry[] = [];
+new PerformanceObserver((list) => gcs.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { App } = require(join(root, 'node_modules', 'cdktf')) as typeof import('cdktf');
 const { discoverProducts } = require(join(root, 'contracts', 'discover')) as typeof import('../contracts/discover');
@@ -36,7 +40,8 @@ const { buildManifest } = require(join(root, 'stacks', 'manifest')) as typeof im
 const { writeContractFiles } = require(join(root, 'stacks', 'contract-output')) as typeof import('../stacks/contract-output');
 const { ENVIRONMENTS } = require(join(root, 'stacks', 'environments')) as typeof import('../stacks/environments');
 mark('load framework and toolkit');
-const found = discoverProducts(join(root, 'contracts', 'products'), root);
+const { defaultCacheDir } = require(join(root, 'contracts', 'compiled-products')) as typeof import('../contracts/compiled-products');
+const found = discoverProducts(join(root, 'contracts', 'products'), root, { cacheDir: defaultCacheDir(root) });
 mark(`discover ${found.entries.length} products`);
 const { locks } = readLocks(join(root, 'contracts', 'locks'), root);
 mark('read locks');
@@ -53,8 +58,12 @@ writeFileSync(join(outdir, 'mesh-manifest.json'), JSON.stringify(buildManifest(p
 mark('mesh-manifest.json');
 writeContractFiles(outdir, plan);
 mark('contract files');
+const gcIn = (a: number, b: number) => gcs.filter((g) => g.startTime >= a && g.startTime < b).reduce((sum, g) => sum + g.duration, 0);
 const row = (name: string, a: (typeof t)[number], b: (typeof t)[number]) =>
-  console.log(`${(b[1] - a[1]).toFixed(0).padStart(7)} ms wall ${(b[2] - a[2]).toFixed(0).padStart(7)} ms cpu  ${name}`);
-for (let i = 1; i < t.length; i++) row(t[i][0], t[i - 1], t[i]);
-row('total', t[0], t[t.length - 1]);
-console.log(`rss ${Math.round(process.memoryUsage().rss / 1048576)} MB (output in ${join(root, 'cdktf.out.phases')})`);
+  console.log(`${(b[1] - a[1]).toFixed(0).padStart(7)} ms wall ${(b[2] - a[2]).toFixed(0).padStart(7)} ms cpu ${gcIn(a[1], b[1]).toFixed(0).padStart(6)} ms gc  ${name}`);
+// After the GC entries have been delivered.
+setTimeout(() => {
+  for (let i = 1; i < t.length; i++) row(t[i][0], t[i - 1], t[i]);
+  row('total', t[0], t[t.length - 1]);
+  console.log(`rss ${Math.round(process.memoryUsage().rss / 1048576)} MB (output in ${join(root, 'cdktf.out.phases')})`);
+}, 200);

@@ -99,6 +99,8 @@ export class SinkMigrations extends Construct {
   public readonly invocation: LambdaInvocation;
   /** The login secrets, by role name. Consumers read their credentials here. */
   public readonly loginSecrets: ReadonlyMap<string, SecretsmanagerSecret>;
+  /** Each login secret's ARN, by role name: one reference per secret, shared by every reader. */
+  public readonly loginSecretArns: ReadonlyMap<string, string>;
   /** The hash that triggers a new run. */
   public readonly migrationSetHash: string;
 
@@ -123,6 +125,8 @@ export class SinkMigrations extends Construct {
       );
     }
     this.loginSecrets = secrets;
+    const arns = new Map([...secrets].map(([r, s]) => [r, s.arn]));
+    this.loginSecretArns = arns;
 
     const role = new IamRole(this, 'Role', {
       name,
@@ -142,7 +146,7 @@ export class SinkMigrations extends Construct {
       statements.push({
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-        Resource: [...secrets.values()].map((s) => s.arn),
+        Resource: [...arns.values()],
       });
     }
     if (props.database.masterSecretKmsKeyArn) {
@@ -174,7 +178,7 @@ export class SinkMigrations extends Construct {
           DB_PORT: typeof port === 'number' ? String(port) : port,
           DB_NAME: props.database.name,
           DB_SECRET_ARN: props.database.masterSecretArn,
-          LOGIN_SECRETS: Fn.jsonencode([...secrets.entries()].map(([r, s]) => ({ role: r, secretId: s.arn }))),
+          LOGIN_SECRETS: Fn.jsonencode([...arns].map(([r, arn]) => ({ role: r, secretId: arn }))),
         },
       },
       dependsOn: [logs],

@@ -134,7 +134,8 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     const findings = policyFindings(stacks);
     if (findings.some(blocksSynth)) throw new Error('policy errors');
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
-    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }), null, 2)}\n`);
+    // One line of JSON: a machine input (the review reads it; jq reads it), 22 MB at 1,000 products when indented.
+    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }))}\n`);
     writeContractFiles(partial, plan);
     discardOutput(outdir);
     renameSync(partial, outdir);

@@ -128,7 +128,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
         mode: sink.table.mode,
         table: `${sink.table.schema.value}.${sink.table.table.value}`,
         loginRole: sink.table.roles.login,
-        credentialsSecretArn: migrations.loginSecrets.get(sink.table.roles.login)!.arn,
+        credentialsSecretArn: migrations.loginSecretArns.get(sink.table.roles.login)!,
         write: { sql: sink.statements.write.text, params: [...sink.statements.write.params] },
         ...(sink.statements.tombstone ? { tombstone: { sql: sink.statements.tombstone.text, params: [...sink.statements.tombstone.params] } } : {}),
       },

@@ -41,8 +41,9 @@ export class ProductAlarms extends Construct {
       displayName: `contract-mesh ${env.name}: ${product.id}`.slice(0, 100),
       kmsMasterKeyId: 'alias/aws/sns',
     });
-    new SnsTopicSubscription(this, 'OwnerEmail', { topicArn: this.topic.arn, protocol: 'email', endpoint: product.owner.contact });
-    const actions = [this.topic.arn];
+    const topicArn = this.topic.arn;
+    new SnsTopicSubscription(this, 'OwnerEmail', { topicArn, protocol: 'email', endpoint: product.owner.contact });
+    const actions = [topicArn];
 
     const brokers = Array.from({ length: aws.msk.brokerCount }, (_, i) => i + 1);
     this.deadLetters = new CloudwatchMetricAlarm(this, 'DeadLetters', {

@@ -71,7 +71,8 @@ export class ScramIdentity extends Construct {
     this.secretArn = this.secret.arn;
     const password = new EphemeralRandomPassword(this, 'Password');
     const version = new SecretsmanagerSecretVersion(this, 'Value', {
-      secretId: this.secret.id,
+      // The ARN names the secret as well as its id does (for a secret they are the same value); one reference per secret.
+      secretId: this.secretArn,
       secretStringWo: `\${jsonencode({ username = ${JSON.stringify(identity.user)}, password = ${password.expression} })}`,
       secretStringWoVersion: PASSWORD_VERSION,
     });

@@ -44,7 +44,7 @@ describe('discovery through the compile cache', () => {
     tampered.files[key].js = tampered.files[key].js.replace(/description: "[^"]*"/, 'description: "from the cache"');
     expect(tampered.files[key].js).toContain('from the cache');
     writeFileSync(cacheFile, JSON.stringify(tampered));
-    const describe = (r: ReturnType<typeof discoverProducts>) => r.entries.find((e) => e.source.endsWith(key))?.product.spec.description;
+    const describe = (r: ReturnType<typeof discoverProducts>) => r.entries.find((e) => e.source?.endsWith(key))?.product.spec.description;
     expect(describe(discoverProducts(products, work, { cacheDir: cache }))).toBe('from the cache');
 
     writeFileSync(file, readFileSync(file, 'utf8').replace(/description: '[^']*'/, "description: 'edited'"));
