@@ -112,21 +112,26 @@ export class MeshPolicy implements IAspect {
     const principals = this.props.principals ?? new Set(products.flatMap(({ plan }) => principalsOf(plan)));
     const resources: PolicyResource[] = [];
     const constructs = new Map<string, IConstruct>();
-    const ownerOf = new Map<IConstruct, (typeof products)[number]>();
-    for (const p of products) for (const c of p.scope.node.findAll()) if (c !== p.scope) ownerOf.set(c, p);
-    for (const c of stack.node.findAll()) {
+    const productAt = new Map<IConstruct, (typeof products)[number]>(products.map((p) => [p.scope, p]));
+    // One walk of the stack's tree (pre-order, as findAll()), knowing at each node the product whose scope holds it.
+    const walk = (c: IConstruct, owner: (typeof products)[number] | undefined): void => {
       const element = readElement(config, c);
-      if (!element) continue;
-      const owner = ownerOf.get(c);
-      const relativePath = owner ? c.node.path.slice(owner.scope.node.path.length + 1) : '';
-      const first = relativePath.split('/')[0];
-      resources.push({
-        ...element,
-        path: c.node.path,
-        ...(owner ? { product: { id: owner.plan.product.id, role: ROLES[first] ?? first, relativePath } } : {}),
-      });
-      constructs.set(c.node.path, c);
-    }
+      if (element) {
+        const path = c.node.path;
+        let product: PolicyResource['product'];
+        if (owner) {
+          const relativePath = path.slice(owner.scope.node.path.length + 1);
+          const slash = relativePath.indexOf('/');
+          const first = slash < 0 ? relativePath : relativePath.slice(0, slash);
+          product = { id: owner.plan.product.id, role: ROLES[first] ?? first, relativePath };
+        }
+        resources.push({ ...element, path, ...(product ? { product } : {}) });
+        constructs.set(path, c);
+      }
+      const inside = productAt.get(c) ?? owner; // below a product's scope (not the scope itself) is the product's
+      for (const child of c.node.children) walk(child, inside);
+    };
+    walk(stack, undefined);
     const findings = evaluatePolicy(
       this.rules,
       { stack: stack.node.id, environment: this.props.environment, products: products.map((p) => p.plan), principals, resources },
