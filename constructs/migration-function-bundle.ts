@@ -6,15 +6,16 @@
  * give the same bytes, so the asset hash changes only when they do.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { buildSync, version as esbuildVersion } from 'esbuild';
+import { defaultCacheDir } from '../contracts/compiled-products';
 import type { CommittedMigration } from '../contracts/sql/committed';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const ENTRY = join(PROJECT_ROOT, 'functions', 'migrate', 'handler.ts');
-const BUILD_ROOT = join(tmpdir(), 'contract-mesh-build');
+/** The project's build cache (`node_modules/.cache/contract-mesh`): the user's own, and gone with `node_modules`. */
+const BUILD_ROOT = defaultCacheDir(PROJECT_ROOT);
 
 let code: string | undefined;
 
