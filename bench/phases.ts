@@ -40,7 +40,7 @@ const { buildManifest } = require(join(root, 'stacks', 'manifest')) as typeof im
 const { writeContractFiles } = require(join(root, 'stacks', 'contract-output')) as typeof import('../stacks/contract-output');
 const { ENVIRONMENTS } = require(join(root, 'stacks', 'environments')) as typeof import('../stacks/environments');
 mark('load framework and toolkit');
-const { defaultCacheDir } = require(join(root, 'contracts', 'compiled-products')) as typeof import('../contracts/compiled-products');
+const { defaultCacheDir } = require(join(root, 'contracts', 'build-cache')) as typeof import('../contracts/build-cache');
 const found = discoverProducts(join(root, 'contracts', 'products'), root, { cacheDir: defaultCacheDir(root) });
 mark(`discover ${found.entries.length} products`);
 const { locks } = readLocks(join(root, 'contracts', 'locks'), root);

@@ -5,11 +5,11 @@
  * applies, `[{ id, sql }]`). Deterministic: the same sources and migrations
  * give the same bytes, so the asset hash changes only when they do.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { buildSync, version as esbuildVersion } from 'esbuild';
-import { defaultCacheDir } from '../contracts/compiled-products';
+import { defaultCacheDir, sha256, writeAtomically } from '../contracts/build-cache';
 import type { CommittedMigration } from '../contracts/sql/committed';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -27,7 +27,6 @@ interface CachedBuild {
   readonly code: string;
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 function hashOf(file: string): string | undefined {
   try {
@@ -77,14 +76,6 @@ export function buildMigrationFunction(cacheRoot: string): string {
   for (const f of Object.keys(result.metafile.inputs).sort()) inputs[f] = hashOf(f) ?? '';
   writeAtomically(cacheFile, JSON.stringify({ esbuild: esbuildVersion, entry: ENTRY, inputs, code: built } satisfies CachedBuild));
   return built;
-}
-
-/** Writes a file under a temporary name and renames it into place, so that no reader sees half of it. */
-function writeAtomically(file: string, data: string): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, file);
 }
 
 /** The CA bundle's file name in the function folder (read by the handler when present). */

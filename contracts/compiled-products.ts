@@ -18,11 +18,11 @@
  * it loads — the caller loads every file on its own instead, which names the
  * file and the error exactly.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Script } from 'node:vm';
 import { buildSync, version as esbuildVersion } from 'esbuild';
+import { sha256, writeAtomically } from './build-cache';
 
 /** Bumped when the cache's layout or the module wrapper changes. */
 const FORMAT = 1;
@@ -38,13 +38,7 @@ interface CacheFile {
 
 type Factory = (exports: unknown, require: (id: string) => unknown, module: { exports: unknown }, filename: string, dirname: string) => void;
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const posix = (p: string) => p.split(sep).join('/');
-
-/** Where contract-mesh keeps what it compiles between runs: the project's `node_modules/.cache/contract-mesh`. */
-export function defaultCacheDir(root: string): string {
-  return join(root, 'node_modules', '.cache', 'contract-mesh');
-}
 
 /** The cache file of one products folder: folders are cached apart, so two checkouts never evict each other. */
 export function compileCacheFile(cacheDir: string, productsDir: string): string {
@@ -99,11 +93,8 @@ function readCache(file: string): CacheFile | undefined {
 /** Best effort, like everything the cache does: a cache that cannot be written only makes the next load slower. */
 function writeCache(file: string, cache: CacheFile): void {
   try {
+    writeAtomically(file, JSON.stringify(cache));
     const dir = dirname(file);
-    mkdirSync(dir, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(cache));
-    renameSync(temp, file);
     const now = Date.now();
     for (const name of readdirSync(dir)) {
       const other = join(dir, name);

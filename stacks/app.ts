@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { Worker } from 'node:worker_threads';
 import { basename, dirname, join, resolve } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
-import { defaultCacheDir } from '../contracts/compiled-products';
+import { defaultCacheDir } from '../contracts/build-cache';
 import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, type MeshPlan } from '../contracts/mesh';

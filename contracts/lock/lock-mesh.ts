@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { compileProduct, type CompiledProduct } from '../compile';
-import { defaultCacheDir } from '../compiled-products';
+import { defaultCacheDir } from '../build-cache';
 import { discoverProducts } from '../discover';
 import type { EnvironmentConfig } from '../environment';
 import { findCollisions } from '../mesh';
