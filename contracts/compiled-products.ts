@@ -161,7 +161,7 @@ function run(files: readonly string[], js: readonly string[]): Map<string, Recor
   };
 
   const requireFrom = (dir: string, id: string): unknown => {
-    const relativeId = id.startsWith('./') || id.startsWith('../') || isAbsolute(id);
+    const relativeId = /^\.\.?(\/|$)/.test(id) || isAbsolute(id); // './x', '../x', '.', '..', '/x'
     const target = relativeId ? resolve(dir, id) : id;
     if (relativeId) {
       for (const candidate of [target, `${target}.ts`, join(target, 'index.ts')]) if (index.has(candidate)) return load(candidate);

@@ -59,12 +59,16 @@ describe('discovery through the compile cache', () => {
     mkdirSync(join(products, 'shared'));
     writeFileSync(join(products, 'shared', 'a.ts'), `import { z } from '../../index';\nexport const marker = { from: 'a' };\nexport const zod = z;\nexport const file = __filename;\n`);
     writeFileSync(join(products, 'shared', 'b.ts'), `import { marker } from './a';\nexport const markerFromA = marker;\n`);
+    writeFileSync(join(products, 'shared', 'index.ts'), `export { marker as viaIndex } from './a';\n`);
+    mkdirSync(join(products, 'shared', 'nested'));
+    writeFileSync(join(products, 'shared', 'nested', 'c.ts'), `import { viaIndex } from '..';\nexport const markerViaParent = viaIndex;\n`);
     const files = productFiles(products);
     const loaded = loadCompiledProducts(files, products, cache);
     expect(loaded).toBeDefined();
     const a = loaded!.get(join(products, 'shared', 'a.ts'))!;
     const b = loaded!.get(join(products, 'shared', 'b.ts'))!;
     expect(b.markerFromA).toBe(a.marker);
+    expect(loaded!.get(join(products, 'shared', 'nested', 'c.ts'))!.markerViaParent).toBe(a.marker);
     expect(a.zod).toBe(z);
     expect(a.file).toBe(join(products, 'shared', 'a.ts'));
   });
