@@ -36,12 +36,18 @@ export function evaluatePolicy(
   extraSuppressions: (r: PolicyResource) => readonly AppliedSuppression[] = () => [],
 ): Finding[] {
   const findings: Finding[] = [];
+  // The rules that apply to each kind and type, found once per pair (a stack has tens of types, thousands of elements).
+  const applicable = new Map<string, PolicyRule[]>();
   for (const r of context.resources) {
-    const suppressions = [...contractSuppressionsFor(r, context), ...extraSuppressions(r)];
-    for (const rule of rules) {
-      if (!applies(rule, r)) continue;
+    const pair = `${r.kind} ${r.type}`;
+    let forType = applicable.get(pair);
+    if (!forType) applicable.set(pair, (forType = rules.filter((rule) => applies(rule, r))));
+    // Looked up only for an element with a finding.
+    let suppressions: AppliedSuppression[] | undefined;
+    for (const rule of forType) {
       const outcome = rule.check(r, context);
       if (outcome.verdict !== 'NON_COMPLIANT') continue;
+      suppressions ??= [...contractSuppressionsFor(r, context), ...extraSuppressions(r)];
       const s = suppressions.find((x) => x.rule === rule.id);
       findings.push({
         rule: rule.id,

@@ -34,6 +34,8 @@ export function sqlTexts(value: unknown, keyPath: readonly string[] = []): strin
     if (typeof v === 'string') {
       const c = v.trimStart().charCodeAt(0);
       if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+        // JSON with no key that names SQL holds no SQL text (IAM policies, container definitions): not parsed.
+        if (!underSqlKey && !SQL_KEY.test(v)) return;
         const t = v.trim();
         if (t.length > 1) {
           let parsed: unknown;
