@@ -18,6 +18,7 @@ const ENTRY = join(PROJECT_ROOT, 'functions', 'migrate', 'handler.ts');
 const BUILD_ROOT = defaultCacheDir(PROJECT_ROOT);
 
 let code: string | undefined;
+let codeHash: { readonly of: string; readonly hash: string } | undefined;
 
 /** A built handler with the hash of every file esbuild read to build it. */
 interface CachedBuild {
@@ -92,7 +93,9 @@ export function bundleMigrationFunction(
 ): string {
   const js = migrationFunctionCode();
   const json = `${JSON.stringify(migrations.map((m) => ({ id: m.id, sql: m.sql })), null, 1)}\n`;
-  const hash = createHash('sha256').update(js).update('\u0000').update(json).update('\u0000').update(caBundlePem ?? '').digest('hex').slice(0, 16);
+  // The handler (about a megabyte) is hashed once per process, not once per sink stack.
+  if (codeHash?.of !== js) codeHash = { of: js, hash: sha256(js) };
+  const hash = createHash('sha256').update(codeHash.hash).update('\u0000').update(json).update('\u0000').update(caBundlePem ?? '').digest('hex').slice(0, 16);
   const dir = join(outRoot, `migrate-${hash}`);
   // Content-addressed: a complete folder (migrations.json is written last) already holds these bytes.
   if (existsSync(join(dir, 'migrations.json'))) return dir;
