@@ -54,5 +54,6 @@ export function deriveAcls(product: CompiledProduct): AclPlan[] {
     add(o, 'Topic', dlq, 'Describe', 'owner reads the dead-letter topic\'s metadata');
     add(o, 'Group', product.replayGroup, 'Read', 'owner replays dead letters in the replay group');
   }
-  return [...acls.values()].sort((a, b) => (aclKey(a) < aclKey(b) ? -1 : aclKey(a) > aclKey(b) ? 1 : 0));
+  // Sorted by key (the map's own keys: not rebuilt for every comparison).
+  return [...acls.keys()].sort().map((key) => acls.get(key) as AclPlan);
 }
