@@ -16,7 +16,7 @@
  * Then it runs the codec benchmark (`bench/codec-bench.ts`: encode
  * throughput and payload size on the example products).
  *
- * Options: `--only synth|codec` (one of the two), `--sizes 10,100,1000`, `--repeats 5`, `--profile` (one more run of
+ * Options: `--only synth|codec` (one of the two), `--sizes 10,100,1000`, `--repeats 7`, `--profile` (one more run of
  * (a) at the largest N with `node --cpu-prof`, profiles in bench/.work/prof),
  * `--json <file>` (write the results).
  */
@@ -43,7 +43,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10, 100, 1000], repeats: 5, profile: false };
+  const o: Options = { sizes: [10, 100, 1000], repeats: 7, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--sizes') o.sizes = argv[++i].split(',').map((s) => Number(s.trim()));
@@ -54,7 +54,7 @@ function parseArgs(argv: string[]): Options {
       const only = argv[++i];
       if (only !== 'synth' && only !== 'codec') throw new Error(`--only takes synth or codec, not ${only}`);
       o.only = only;
-    } else throw new Error(`unknown option ${a}; options: --only synth|codec --sizes 10,100,1000 --repeats 5 --profile --json <file>`);
+    } else throw new Error(`unknown option ${a}; options: --only synth|codec --sizes 10,100,1000 --repeats 7 --profile --json <file>`);
   }
   if (!o.sizes.length || o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
   if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new Error('--repeats must be a positive integer');
@@ -252,7 +252,11 @@ async function synthBench(o: Options): Promise<void> {
   const first = rows[0];
   const last = rows[rows.length - 1];
   console.log('');
-  for (const r of rows) console.log(`ratio a/b at N=${r.n}: ${x(r.a.wallMs / r.b.wallMs)} wall, ${x(r.a.cpuMs / r.b.cpuMs)} cpu (runs, in order: (a) ${r.a.runs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; (b) ${r.b.runs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`);
+  for (const r of rows) {
+    // Each pair ran back to back: its ratio shows how much a single pair can say on this machine.
+    const pairs = r.a.runs.map((ms, i) => ms / r.b.runs[i]);
+    console.log(`ratio a/b at N=${r.n}: ${x(r.a.wallMs / r.b.wallMs)} wall, ${x(r.a.cpuMs / r.b.cpuMs)} cpu (runs, in order: (a) ${r.a.runs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; (b) ${r.b.runs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; pair by pair ${pairs.map((q) => q.toFixed(2)).join(', ')})`);
+  }
   if (rows.length > 1) {
     console.log(`growth N=${first.n}→${last.n}: (a) ${x(last.a.wallMs / first.a.wallMs)} wall, (b) ${x(last.b.wallMs / first.b.wallMs)} wall`);
     if (rows.length > 2) {
