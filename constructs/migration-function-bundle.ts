@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { buildSync, version as esbuildVersion } from 'esbuild';
-import { defaultCacheDir, sha256, writeAtomically } from '../contracts/build-cache';
+import { defaultCacheDir, markUsed, pruneUnused, sha256, writeAtomically } from '../contracts/build-cache';
 import type { CommittedMigration } from '../contracts/sql/committed';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -98,10 +98,14 @@ export function bundleMigrationFunction(
   const hash = createHash('sha256').update(codeHash.hash).update('\u0000').update(json).update('\u0000').update(caBundlePem ?? '').digest('hex').slice(0, 16);
   const dir = join(outRoot, `migrate-${hash}`);
   // Content-addressed: a complete folder (migrations.json is written last) already holds these bytes.
+  // Marked as used first, so that a run writing another folder does not prune it meanwhile.
+  markUsed(dir);
   if (existsSync(join(dir, 'migrations.json'))) return dir;
   mkdirSync(dir, { recursive: true });
   writeAtomically(join(dir, 'index.js'), js);
   if (caBundlePem) writeAtomically(join(dir, CA_BUNDLE_FILE), caBundlePem);
   writeAtomically(join(dir, 'migrations.json'), json);
+  // Folders of migration sets no synth used for a week (older migrations, older handlers) go.
+  pruneUnused(outRoot, /^migrate-[0-9a-f]{16}$/, dir);
   return dir;
 }

@@ -18,16 +18,14 @@
  * it loads — the caller loads every file on its own instead, which names the
  * file and the error exactly.
  */
-import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Script } from 'node:vm';
 import { buildSync, version as esbuildVersion } from 'esbuild';
-import { sha256, writeAtomically } from './build-cache';
+import { markUsed, pruneUnused, sha256, writeAtomically } from './build-cache';
 
 /** Bumped when the cache's layout or the module wrapper changes. */
 const FORMAT = 1;
-/** A products folder's cache file not used for this long is deleted when another one is written (test runs and old checkouts leave them behind). */
-const UNUSED_FOR_MS = 7 * 24 * 3600 * 1000;
 
 interface CacheFile {
   readonly format: number;
@@ -76,7 +74,7 @@ export function loadCompiledProducts(files: readonly string[], productsDir: stri
     keys.forEach((k, i) => (entries[k] = { sha256: hashes[i], js: js[i] }));
     writeCache(cacheFile, { format: FORMAT, esbuild: esbuildVersion, files: entries });
   } else {
-    touch(cacheFile);
+    markUsed(cacheFile);
   }
   return loaded;
 }
@@ -94,24 +92,10 @@ function readCache(file: string): CacheFile | undefined {
 function writeCache(file: string, cache: CacheFile): void {
   try {
     writeAtomically(file, JSON.stringify(cache));
-    const dir = dirname(file);
-    const now = Date.now();
-    for (const name of readdirSync(dir)) {
-      const other = join(dir, name);
-      if (/^products-[0-9a-f]{16}\.json$/.test(name) && other !== file && now - statSync(other).mtimeMs > UNUSED_FOR_MS) rmSync(other, { force: true });
-    }
   } catch {
-    // ignored
+    return;
   }
-}
-
-function touch(file: string): void {
-  try {
-    const now = new Date();
-    utimesSync(file, now, now);
-  } catch {
-    // ignored
-  }
+  pruneUnused(dirname(file), /^products-[0-9a-f]{16}\.json$/, file);
 }
 
 /** Compiles the files to CommonJS in one esbuild call, as the TypeScript loader would one by one; `undefined` if any fails. */

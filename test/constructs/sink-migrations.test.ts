@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
@@ -125,6 +125,28 @@ describe('the build cache of the migration function', () => {
       expect(bundleMigrationFunction(migrations, undefined, out)).toBe(dir);
       expect(bundleMigrationFunction([], undefined, out)).not.toBe(dir);
       expect(readFileSync(join(dir, 'index.js'), 'utf8')).toBe(migrationFunctionCode());
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes function folders no synth used for a week when it writes a new one, and keeps the ones in use', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    try {
+      const unused = bundleMigrationFunction([], undefined, out);
+      const used = bundleMigrationFunction(migrations, undefined, out);
+      const other = join(out, 'handler-0123456789abcdef.json');
+      writeFileSync(other, '{}');
+      for (const p of [unused, used, other]) utimesSync(p, eightDaysAgo, eightDaysAgo);
+      // A synth uses `used` again: it is marked as used, not rebuilt.
+      expect(bundleMigrationFunction(migrations, undefined, out)).toBe(used);
+      // A new migration set is written: the folder unused for eight days goes; the one just used and other cache entries stay.
+      const fresh = bundleMigrationFunction([...migrations, { id: '9999_later.sql', sql: 'SELECT 1;' }], undefined, out);
+      expect(existsSync(unused)).toBe(false);
+      expect(existsSync(used)).toBe(true);
+      expect(existsSync(fresh)).toBe(true);
+      expect(existsSync(other)).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
