@@ -17,8 +17,8 @@ const ENTRY = join(PROJECT_ROOT, 'functions', 'migrate', 'handler.ts');
 /** The project's build cache (`node_modules/.cache/contract-mesh`): the user's own, and gone with `node_modules`. */
 const BUILD_ROOT = defaultCacheDir(PROJECT_ROOT);
 
-let code: string | undefined;
-let codeHash: { readonly of: string; readonly hash: string } | undefined;
+/** The handler's code and its SHA-256, built (or read from the cache) once per process. */
+let handler: { readonly code: string; readonly sha256: string } | undefined;
 
 /** A built handler with the hash of every file esbuild read to build it. */
 interface CachedBuild {
@@ -43,8 +43,15 @@ function hashOf(file: string): string | undefined {
  * build read (the handler's sources and its dependencies) is byte for byte the same.
  */
 export function migrationFunctionCode(): string {
-  code ??= buildMigrationFunction(BUILD_ROOT);
-  return code;
+  return builtHandler().code;
+}
+
+function builtHandler(): { readonly code: string; readonly sha256: string } {
+  if (!handler) {
+    const code = buildMigrationFunction(BUILD_ROOT);
+    handler = { code, sha256: sha256(code) };
+  }
+  return handler;
 }
 
 /** Builds the handler, or reads it from `cacheRoot` when no input changed since it was built there. */
@@ -91,11 +98,10 @@ export function bundleMigrationFunction(
   caBundlePem?: string,
   outRoot: string = BUILD_ROOT,
 ): string {
-  const js = migrationFunctionCode();
-  const json = `${JSON.stringify(migrations.map((m) => ({ id: m.id, sql: m.sql })), null, 1)}\n`;
   // The handler (about a megabyte) is hashed once per process, not once per sink stack.
-  if (codeHash?.of !== js) codeHash = { of: js, hash: sha256(js) };
-  const hash = createHash('sha256').update(codeHash.hash).update('\u0000').update(json).update('\u0000').update(caBundlePem ?? '').digest('hex').slice(0, 16);
+  const { code: js, sha256: codeHash } = builtHandler();
+  const json = `${JSON.stringify(migrations.map((m) => ({ id: m.id, sql: m.sql })), null, 1)}\n`;
+  const hash = createHash('sha256').update(codeHash).update('\u0000').update(json).update('\u0000').update(caBundlePem ?? '').digest('hex').slice(0, 16);
   const dir = join(outRoot, `migrate-${hash}`);
   // Content-addressed: a complete folder (migrations.json is written last) already holds these bytes.
   // Marked as used first, so that a run writing another folder does not prune it meanwhile.
