@@ -60,18 +60,36 @@ export function problemsOf(overrides: Record<string, unknown> = {}): Problem[] {
 }
 
 /**
- * Copies the example contracts — products, their committed locks (and anything else committed beside them
- * under contracts/ that synth reads) — into `work`, with an `index.ts` that re-exports the real DSL, since
+ * The toolkit's own fixture contracts (`test/fixtures/contracts/`: products, locks, migrations, retired.json).
+ * Toolkit tests use these, never the live `contracts/products/` of the mesh, so that a team adding a product
+ * cannot turn them red. What the live products must satisfy is checked by `npm run check`.
+ */
+export const FIXTURES = join(__dirname, 'fixtures', 'contracts');
+/** The fixture products folder. */
+export const FIXTURE_PRODUCTS = join(FIXTURES, 'products');
+/** The fixture locks folder. */
+export const FIXTURE_LOCKS = join(FIXTURES, 'locks');
+/** The fixture committed migrations folder. */
+export const FIXTURE_MIGRATIONS = join(FIXTURES, 'migrations');
+
+/** The synth options that point at the fixture contracts instead of the live `contracts/` (spread into `synthesizeMesh`). */
+export function fixtureSynth(): { productsDir: string; locksDir: string; migrationsDir: string; retiredFile: string } {
+  return { productsDir: FIXTURE_PRODUCTS, locksDir: FIXTURE_LOCKS, migrationsDir: FIXTURE_MIGRATIONS, retiredFile: join(FIXTURES, 'retired.json') };
+}
+
+/**
+ * Copies the fixture contracts — products, their committed locks (and anything else committed beside them
+ * that synth reads) — into `work`, with an `index.ts` that re-exports the real DSL, since
  * the products import '../../index'. Returns the copied products folder.
  */
 export function copyExampleContracts(work: string): string {
-  const contracts = join(__dirname, '..', 'contracts');
+  const dsl = join(__dirname, '..', 'contracts', 'index');
   const products = join(work, 'products');
-  cpSync(join(contracts, 'products'), products, { recursive: true });
+  cpSync(FIXTURE_PRODUCTS, products, { recursive: true });
   for (const beside of ['locks', 'migrations']) {
-    if (existsSync(join(contracts, beside))) cpSync(join(contracts, beside), join(work, beside), { recursive: true });
+    if (existsSync(join(FIXTURES, beside))) cpSync(join(FIXTURES, beside), join(work, beside), { recursive: true });
   }
-  writeFileSync(join(work, 'index.ts'), `export * from '${join(contracts, 'index').replace(/\\/g, '/')}';\n`);
+  writeFileSync(join(work, 'index.ts'), `export * from '${dsl.replace(/\\/g, '/')}';\n`);
   return products;
 }
 
@@ -92,9 +110,9 @@ export function lockedPlan(products: readonly DataProduct[], environments: reado
 
 const ROOT = join(__dirname, '..');
 
-/** The project's example products with their committed locks, and the lock of one product. */
+/** The fixture products with their committed locks, and the lock of one product. */
 export function exampleContracts(): { entries: ProductEntry[]; locks: ReadonlyMap<string, ProductLock>; lockOf: (p: DataProduct) => ProductLock | undefined } {
-  const { entries } = discoverProducts(join(ROOT, 'contracts', 'products'), ROOT);
-  const { locks } = readLocks(join(ROOT, 'contracts', 'locks'), ROOT);
+  const { entries } = discoverProducts(FIXTURE_PRODUCTS, ROOT);
+  const { locks } = readLocks(FIXTURE_LOCKS, ROOT);
   return { entries, locks, lockOf: (p) => locks.get(`${p.spec.domain}/${p.spec.name}@v${p.spec.version}`) };
 }

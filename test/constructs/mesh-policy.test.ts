@@ -10,7 +10,7 @@ import { suppressPolicy } from '../../constructs/mesh-policy';
 import { synthesizeMesh } from '../../stacks/app';
 import { applyMeshPolicy, meshPrincipals } from '../../stacks/apply-policy';
 import { DomainStack } from '../../stacks/domain-stack';
-import { prod, spec } from '../helpers';
+import { prod, spec, fixtureSynth } from '../helpers';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -77,7 +77,7 @@ describe('MeshPolicy aspect', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'mesh-policy-')), 'cdktf.out');
     const errors: string[] = [];
     const weakProd = { ...prod, kafka: { ...prod.kafka, replicationFactor: 2 } };
-    const code = synthesizeMesh({ root: ROOT, outdir, environments: [weakProd], log: { info: () => undefined, error: (m) => errors.push(m) } });
+    const code = synthesizeMesh({ ...fixtureSynth(), root: ROOT, outdir, environments: [weakProd], log: { info: () => undefined, error: (m) => errors.push(m) } });
     expect(code).toBe(1);
     expect(existsSync(outdir)).toBe(false);
     expect(errors.join('\n')).toMatch(/policy errors?; nothing was synthesized/);

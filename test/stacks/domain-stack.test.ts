@@ -7,7 +7,7 @@ import { discoverProducts } from '../../contracts/discover';
 import { defineDataProduct } from '../../contracts/dsl/data-product';
 import { planMesh, type StackPlan } from '../../contracts/mesh';
 import { DomainStack } from '../../stacks/domain-stack';
-import { dev, prod, spec } from '../helpers';
+import { dev, FIXTURE_PRODUCTS, prod, spec } from '../helpers';
 
 const root = join(__dirname, '..', '..');
 
@@ -17,7 +17,7 @@ function synthStack(plan: StackPlan): string {
 }
 
 function examplePlan(name: string): StackPlan {
-  const { entries } = discoverProducts(join(root, 'contracts', 'products'), root);
+  const { entries } = discoverProducts(FIXTURE_PRODUCTS, root);
   const plan = planMesh(entries, [dev, prod]).stacks.find((s) => s.name === name);
   if (!plan) throw new Error(`no stack ${name}`);
   return plan;

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { lockMesh } from '../../contracts/lock/lock-mesh';
 import { synthesizeMesh } from '../../stacks/app';
-import { dev, prod } from '../helpers';
+import { dev, FIXTURE_PRODUCTS, prod } from '../helpers';
 import { PROJECT } from '../support/buf';
 
 const ENVS = [dev, prod];
@@ -24,7 +24,7 @@ describe('contracts:lock and synth', () => {
   const locks = join(root, 'contracts', 'locks');
   const out = join(root, 'cdktf.out');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const original = readFileSync(join(PROJECT, 'contracts', 'products', 'payments', 'payment-events.ts'), 'utf8').replace("from '../../index'", `from ${JSON.stringify(join(PROJECT, 'contracts', 'index'))}`);
+  const original = readFileSync(join(FIXTURE_PRODUCTS, 'payments', 'payment-events.ts'), 'utf8').replace("from '../../index'", `from ${JSON.stringify(join(PROJECT, 'contracts', 'index'))}`);
   // Product files are loaded with require(), which caches them: every step writes its products to a fresh folder.
   let step = 0;
   let products = '';

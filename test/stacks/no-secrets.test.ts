@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixtureSynth } from '../helpers';
 import { synthesizeMesh } from '../../stacks/app';
 
 function files(dir: string): string[] {
@@ -32,7 +33,7 @@ describe('synthesized output', () => {
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('carries no literal password or secret string anywhere', () => {
-    expect(synthesizeMesh({ root: join(__dirname, '..', '..'), outdir, log: { info: () => undefined, error: (m) => { throw new Error(m); } } })).toBe(0);
+    expect(synthesizeMesh({ ...fixtureSynth(), root: join(__dirname, '..', '..'), outdir, log: { info: () => undefined, error: (m) => { throw new Error(m); } } })).toBe(0);
     const found: string[] = [];
     let secretsWritten = 0;
     for (const f of files(outdir).filter((x) => x.endsWith('.json'))) {

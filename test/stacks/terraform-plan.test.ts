@@ -14,7 +14,7 @@ import { DomainStack } from '../../stacks/domain-stack';
 import { IdentitiesStack } from '../../stacks/identities-stack';
 import { TerraformWorkspace, terraformAvailable } from '../support/terraform-slice';
 import { deployedSpec, plan } from '../aws-helpers';
-import { dev } from '../helpers';
+import { dev, fixtureSynth } from '../helpers';
 
 /** Stacks the example contracts do not produce, checked in the same run: a sink consumer and a self-managed-Kafka identities stack. */
 function variants(): Record<string, Record<string, unknown>> {
@@ -45,7 +45,7 @@ describeTf('terraform validate + plan of every stack\'s AWS slice', () => {
   let stacks: string[] = [];
 
   beforeAll(() => {
-    const code = synthesizeMesh({ root, outdir, log: { info: () => undefined, error: (m) => { throw new Error(m); } } });
+    const code = synthesizeMesh({ ...fixtureSynth(), root, outdir, log: { info: () => undefined, error: (m) => { throw new Error(m); } } });
     expect(code).toBe(0);
     stacks = readdirSync(join(outdir, 'stacks')).sort();
     ws = new TerraformWorkspace();

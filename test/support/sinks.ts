@@ -6,16 +6,16 @@ import type { DataProduct } from '../../contracts/dsl/data-product';
 import { readCommittedMigrations } from '../../contracts/sql/committed';
 import { planSinks, type SinkPlan } from '../../contracts/sql/sink-plan';
 import { loginRolesOf } from '../../contracts/sql/sink-tables';
-import { consentEvents } from '../../contracts/products/customers/consent-events';
-import { orderState } from '../../contracts/products/orders/order-state';
-import { paymentEvents } from '../../contracts/products/payments/payment-events';
+import { consentEvents } from '../fixtures/contracts/products/customers/consent-events';
+import { orderState } from '../fixtures/contracts/products/orders/order-state';
+import { paymentEvents } from '../fixtures/contracts/products/payments/payment-events';
 import { compileProduct } from '../../contracts/compile';
 import { createMigrationHandler, type MigrationDeps } from '../../functions/migrate/handler';
 import type { MigrationInput } from '../../functions/migrate/runner';
 import type { SecretStore } from '../../functions/migrate/secret-store';
 import type { PgServer } from './postgres';
 
-export const MIGRATIONS_ROOT = join(__dirname, '..', '..', 'contracts', 'migrations');
+export const MIGRATIONS_ROOT = join(__dirname, '..', 'fixtures', 'contracts', 'migrations');
 
 export interface SinkExample {
   readonly product: CompiledProduct;

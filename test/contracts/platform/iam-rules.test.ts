@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { leastPrivilegeFindings } from '../../../contracts/platform/iam-rules';
 import { synthesizeMesh } from '../../../stacks/app';
+import { fixtureSynth } from '../../helpers';
 import { parseTemplated } from '../../aws-helpers';
 
 describe('leastPrivilegeFindings', () => {
@@ -27,7 +28,7 @@ describe('every IAM policy the mesh synthesizes', () => {
   it('is least-privilege', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'contract-mesh-iam-'));
     try {
-      expect(synthesizeMesh({ root: join(__dirname, '..', '..', '..'), outdir, log: { info: () => undefined, error: (m) => { throw new Error(m); } } })).toBe(0);
+      expect(synthesizeMesh({ ...fixtureSynth(), root: join(__dirname, '..', '..', '..'), outdir, log: { info: () => undefined, error: (m) => { throw new Error(m); } } })).toBe(0);
       let checked = 0;
       for (const stack of readdirSync(join(outdir, 'stacks'))) {
         const tf = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));

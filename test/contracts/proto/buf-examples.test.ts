@@ -1,17 +1,17 @@
 /** Every example product's generated proto passes the real `buf lint` (default rules) and `buf build`. */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { discoverProducts } from '../../../contracts/discover';
 import { readLocks } from '../../../contracts/lock/lock-store';
 import { planMesh } from '../../../contracts/mesh';
 import { contractFiles, BUF_YAML } from '../../../contracts/proto/contract-files';
 import { ENVIRONMENTS } from '../../../stacks/environments';
 import { buf, PROJECT, writeTree } from '../../support/buf';
+import { FIXTURE_LOCKS, FIXTURE_PRODUCTS } from '../../helpers';
 
 describe('generated protos of the example products', () => {
-  const { entries } = discoverProducts(join(PROJECT, 'contracts', 'products'), PROJECT);
+  const { entries } = discoverProducts(FIXTURE_PRODUCTS, PROJECT);
   // The committed locks: this also proves they are current (planMesh fails on a missing or stale lock).
-  const { locks, problems } = readLocks(join(PROJECT, 'contracts', 'locks'), PROJECT);
+  const { locks, problems } = readLocks(FIXTURE_LOCKS, PROJECT);
   const plan = planMesh(entries, ENVIRONMENTS, { locks });
   const dir = writeTree(contractFiles(plan));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readCommittedMigrations } from '../../../contracts/sql/committed';
 
-const root = join(__dirname, '..', '..', '..', 'contracts', 'migrations');
+const root = join(__dirname, '..', '..', 'fixtures', 'contracts', 'migrations');
 
 describe('committed migrations (guard)', () => {
   const all = readCommittedMigrations(root);

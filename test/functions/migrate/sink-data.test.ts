@@ -18,6 +18,7 @@ import { committedMigrations, MemorySecretStore, migrationHandler, SINK_EXAMPLES
 import { discoverProducts } from '../../../contracts/discover';
 import { compileProduct } from '../../../contracts/compile';
 import { join } from 'node:path';
+import { FIXTURE_PRODUCTS } from '../../helpers';
 
 let pg: PgServer;
 let db: string;
@@ -59,7 +60,7 @@ async function write(c: Client, s: SinkPlan, value: Record<string, unknown>, par
 
 it('covers every example product that declares a sink', () => {
   const root = join(__dirname, '..', '..', '..');
-  const all = discoverProducts(join(root, 'contracts', 'products'), root).entries.map((e) => compileProduct(e.product).product!);
+  const all = discoverProducts(FIXTURE_PRODUCTS, root).entries.map((e) => compileProduct(e.product).product!);
   const withSink = all.filter((p) => p.consumers.some((c) => c.sink)).map((p) => p.id).sort();
   expect(SINK_EXAMPLES.map((e) => e.product.id).sort()).toEqual(withSink);
 });
