@@ -15,7 +15,8 @@ describe('review of a change', () => {
     expect(r.dangers).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(r.markdown).toContain('No destroy, replacement, partition, retention or replication change');
-    expect(r.markdown).toContain('Unchanged: payments/payment-events@v1, payments/refund-events@v1.');
+    expect(r.markdown).toContain('No product changes: 2 other products unchanged.');
+    expect(r.markdown).not.toContain('payments/payment-events@v1');
   });
 
   it('adds a product: new topics and grants, nothing blocks, new lineage edges', () => {
@@ -122,7 +123,7 @@ describe('review of a change', () => {
     const r = review({ payments: PAYMENTS, refunds: { ...REFUNDS, schema: 'z.object({ refundId: z.uuid(), paymentId: z.uuid(), amountMinor: z.int().nonnegative(), occurredAt: z.iso.datetime(), reason: z.string().max(200).optional() })' } });
     expect(r.exitCode).toBe(0);
     expect(r.markdown).toMatch(/### payments\/refund-events@v1 — changed/);
-    expect(r.markdown).toContain('| reason | — | string ≤200, optional |');
+    expect(r.markdown).toContain('| schema.reason | — | string ≤200, optional |');
   });
 });
 
