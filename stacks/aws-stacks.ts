@@ -2,6 +2,7 @@ import type { App } from 'cdktf';
 import type { EnvironmentConfig } from '../contracts/environment';
 import type { MeshPlan } from '../contracts/mesh';
 import { deriveIdentities } from '../contracts/derive/identities';
+import { identitiesStackName, platformStackName } from '../contracts/derive/aws-names';
 import { IdentitiesStack } from './identities-stack';
 import { PlatformStack } from './platform-stack';
 
@@ -10,6 +11,11 @@ export function environmentsOf(plan: MeshPlan): EnvironmentConfig[] {
   const seen = new Map<string, EnvironmentConfig>();
   for (const s of plan.stacks) if (!seen.has(s.environment.name)) seen.set(s.environment.name, s.environment);
   return [...seen.values()];
+}
+
+/** The names of the stacks {@link buildAwsStacks} builds. */
+export function awsStackNames(plan: MeshPlan, environments: readonly EnvironmentConfig[] = environmentsOf(plan)): string[] {
+  return environments.filter((e) => e.aws).flatMap((e) => [platformStackName(e.name), identitiesStackName(e.name)]);
 }
 
 /** `platform-<env>` and `identities-<env>` for every environment with `aws` settings. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FIXTURES } from '../helpers';
 import { LIVE_MESH_PATHS } from '../support/live-mesh-guard';
+import { parcelScansSource } from '../support/new-product';
 
 const ROOT = resolve(__dirname, '../..');
 /** What a synth, a lock or a check never needs: tests, benchmarks, docs, build output, caches. */
@@ -31,30 +32,7 @@ function copyRepository(dest: string): void {
   symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'), 'dir');
 }
 
-const PARCEL_SCANS = `import { defineDataProduct, z } from '../../index';
-
-export const parcelScans = defineDataProduct({
-  domain: 'logistics',
-  name: 'parcel-scans',
-  version: 1,
-  description: 'Every scan of a parcel at a depot.',
-  owner: { team: 'logistics-core', contact: 'logistics-core@example.com', principal: 'User:logistics-oncall' },
-  producer: { principal: 'User:depot-scanner' },
-  kind: 'event',
-  key: 'parcelId',
-  schema: z.object({
-    parcelId: z.uuid(),
-    depot: z.string().max(32),
-    scannedAt: z.iso.datetime(),
-  }),
-  retention: { days: 7 },
-  throughput: { peakMessagesPerSecond: 300, averageMessageBytes: 200 },
-  classification: 'internal',
-  consumers: [
-    { name: 'tracking', principal: 'User:parcel-tracker', sink: { postgres: { mode: 'append' } } },
-  ],
-});
-`;
+const PARCEL_SCANS = parcelScansSource();
 
 describe("a domain team's flow in a copy of the repository", () => {
   const repo = mkdtempSync(join(tmpdir(), 'contract-mesh-flow-'));
@@ -63,11 +41,12 @@ describe("a domain team's flow in a copy of the repository", () => {
   const products = join(repo, 'contracts', 'products', 'logistics');
 
   /** `npm run <script> [-- args]` in the copy, as a user types it. */
-  const npm = (script: string, ...args: string[]) => {
+  const npm = (script: string, ...args: string[]) => npmWith({}, script, ...args);
+  const npmWith = (env: NodeJS.ProcessEnv, script: string, ...args: string[]) => {
     const r = spawnSync('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: undefined, MESH_DOMAINS: undefined, NODE_OPTIONS: undefined },
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: undefined, MESH_DOMAINS: undefined, NODE_OPTIONS: undefined, ...env },
     });
     return { code: r.status, out: `${r.stdout}${r.stderr}` };
   };
@@ -120,5 +99,14 @@ describe("a domain team's flow in a copy of the repository", () => {
     expect(checkAndSynth()['logistics-prod']).toEqual(['logistics.parcel-scans.v2']);
     rmSync(join(products, 'parcel-scans.ts'));
     expect(checkAndSynth()['logistics-prod']).toEqual(['logistics.parcel-scans.v2']);
+  });
+
+  it('synthesizes only its own domain with MESH_DOMAINS=logistics: the same stacks, byte for byte', () => {
+    const stacks = join(repo, 'cdktf.out', 'stacks');
+    const full = Object.fromEntries(['logistics-dev', 'logistics-prod'].map((s) => [s, readFileSync(join(stacks, s, 'cdk.tf.json'))]));
+    const r = npmWith({ MESH_DOMAINS: 'logistics' }, 'synth');
+    expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: expect.stringMatching(/MESH_DOMAINS=logistics: \d+ data products checked, 1 of them built → 2 stacks/) });
+    for (const [s, tf] of Object.entries(full)) expect(readFileSync(join(stacks, s, 'cdk.tf.json')).equals(tf)).toBe(true);
+    expect(readFileSync(join(stacks, 'payments-prod', 'cdk.tf.json'), 'utf8')).toContain('payments-prod was left out of this synth: MESH_DOMAINS=logistics');
   });
 });

@@ -13,6 +13,7 @@ import { EMPTY_OUTPUT, readSynthOutput, type SynthOutput } from '../../../contra
 import { synthesizeMesh } from '../../../stacks/app';
 import { ENVIRONMENTS } from '../../../stacks/environments';
 import { copyExampleContracts } from '../../helpers';
+import { parcelScansSource } from '../../support/new-product';
 import { linesOutsideDetails } from './review-size';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -40,27 +41,8 @@ function mesh() {
   };
 }
 
-const PARCEL_SCANS = `import { defineDataProduct, z } from '../../index';
-
-export const parcelScans = defineDataProduct({
-  domain: 'logistics',
-  name: 'parcel-scans',
-  version: 1,
-  description: 'Every scan of a parcel at a depot.',
-  owner: { team: 'logistics-core', contact: 'logistics-core@example.com', principal: 'User:logistics-oncall' },
-  producer: { principal: 'User:depot-scanner' },
-  kind: 'event',
-  key: 'parcelId',
-  schema: z.object({ parcelId: z.uuid(), depot: z.string().max(32), scannedAt: z.iso.datetime() }),
-  retention: { days: 7 },
-  throughput: { peakMessagesPerSecond: 300, averageMessageBytes: 200 },
-  classification: 'internal',
-  consumers: [
-    { name: 'tracking', principal: 'User:parcel-tracker', sink: { postgres: { mode: 'append' } } },
-    { name: 'ledger', principal: 'User:ledger-sink' },
-  ],
-});
-`;
+/** A new product whose second consumer is a principal the mesh already has (User:ledger-sink). */
+const PARCEL_SCANS = parcelScansSource(["{ name: 'ledger', principal: 'User:ledger-sink' },"]);
 
 /** The ids of the products that are not in the change: none of them may appear on the page. */
 const UNCHANGED = ['customers/consent-events@v1', 'customers/customer-profile@v1', 'orders/order-state@v1', 'orders/shipment-events@v1', 'payments/payment-events@v1'];
