@@ -116,8 +116,10 @@ function savingSection(base: ReviewManifest, head: ReviewManifest, rows: readonl
   };
   const out = ['### Protobuf against JSON', ''];
   const table = ['| product | env | proto/JSON | storage as JSON | saving | saving per month |', '|---|---|---|---|---|---|'];
+  const samples = new Map(head.products.filter((p) => p.encoding).map((p) => [p.id, p.encoding?.sampleCount]));
   for (const { r, before, after } of moved) {
-    table.push(`| ${r.id} | ${r.env} | ${arrow(before && ratioText(before.ratio), after && ratioText(after.ratio))} | ${arrow(before && `${le(before)}${gb(before.jsonBytes)}`, after && `${le(after)}${gb(after.jsonBytes)}`)} | ${arrow(saved(before), saved(after))} | ${arrow(perMonth(before), perMonth(after))} |`);
+    const n = samples.get(r.id);
+    table.push(`| ${r.id} | ${r.env} | ${arrow(before && ratioText(before.ratio), after && ratioText(after.ratio))}${after && n ? ` (${n} samples)` : ''} | ${arrow(before && `${le(before)}${gb(before.jsonBytes)}`, after && `${le(after)}${gb(after.jsonBytes)}`)} | ${arrow(saved(before), saved(after))} | ${arrow(perMonth(before), perMonth(after))} |`);
   }
   const envs = [...new Set(rows.map((r) => r.env))].sort();
   const measured = new Set(all.filter((x) => x.after).map((x) => x.r.id)).size;
@@ -126,6 +128,15 @@ function savingSection(base: ReviewManifest, head: ReviewManifest, rows: readonl
     return { env, b: sum(here.map((x) => x.before)), a: sum(here.map((x) => x.after)) };
   });
   if (moved.length) {
+    for (const domain of [...new Set(moved.map((x) => x.r.domain))].sort()) {
+      const inDomain = all.filter((x) => x.r.domain === domain);
+      if (new Set(inDomain.map((x) => x.r.id)).size === new Set(moved.filter((x) => x.r.domain === domain).map((x) => x.r.id)).size) continue;
+      for (const env of envs) {
+        const here = inDomain.filter((x) => x.r.env === env);
+        const [b, a] = [sum(here.map((x) => x.before)), sum(here.map((x) => x.after))];
+        if (here.length) table.push(`| **all of ${domain}** (${plural(new Set(here.filter((x) => x.after).map((x) => x.r.id)).size, 'measured product')}) | ${env} | | | ${arrow(saved(b), saved(a))} | ${arrow(perMonth(b), perMonth(a))} |`);
+      }
+    }
     for (const { env, b, a } of mesh) table.push(`| **the mesh** (${plural(measured, 'measured product')}) | ${env} | | | ${arrow(saved(b), saved(a))} | ${arrow(perMonth(b), perMonth(a))} |`);
     out.push(...table, '');
   } else {
@@ -137,7 +148,7 @@ function savingSection(base: ReviewManifest, head: ReviewManifest, rows: readonl
   if (unmeasured.length) out.push(`No size ratio in the manifest (not measured): ${unmeasuredMoving.length ? unmeasuredMoving.join(', ') : ''}${unmeasured.length > unmeasuredMoving.length ? `${unmeasuredMoving.length ? ' and ' : ''}${plural(unmeasured.length - unmeasuredMoving.length, 'unchanged product')}` : ''}.`, '');
   const how = moved.filter((x) => x.after).map(({ r, after }) => `- ${r.id} in ${r.env}: ${after?.formula}`);
   out.push(...folded('How the savings are computed', [
-    "The contract's `averageMessageBytes` is taken as a record's size in JSON; in Protobuf it is that size × the product's proto/JSON size ratio, measured at synth on a deterministic sample of values built from its shape, encoded with the codec (its locked field numbers) and with `JSON.stringify`. Saving = storage (JSON) × (1 − ratio); per month = saving × the storage price (partitions do not change).",
+    "The contract's `averageMessageBytes` is taken as a record's size in JSON; in Protobuf it is that size × the product's proto/JSON size ratio, measured at synth on a deterministic sample of values built from its shape, encoded with the codec (its locked field numbers) and with `JSON.stringify`; saving = storage (JSON) × (1 − ratio); per month = saving × the storage price (partitions do not change).",
     ...(how.length ? ['', ...how] : []),
   ]));
   return out;

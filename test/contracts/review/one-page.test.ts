@@ -101,6 +101,10 @@ describe('the review is one page', () => {
     expect(r.markdown).not.toMatch(/\| retention\.ms \|/);
     expect(r.markdown).not.toContain('ACL matrix');
     expect(r.markdown).toMatch(/No product's estimate changes\. The mesh \(6 products\): dev [^\n]*; prod [^\n]*\./);
+    // its measured size ratio moves: its saving, its domain's (which holds another product) and the mesh's
+    expect(r.markdown).toMatch(/\| payments\/refund-events@v1 \| prod \| [\d.]+ → \*\*[\d.]+\*\* \(8 samples\) \|/);
+    expect(r.markdown).toMatch(/\| \*\*all of payments\*\* \(2 measured products\) \| prod \| \| \| /);
+    expect(r.markdown).toMatch(/\| \*\*the mesh\*\* \(6 measured products\) \| prod \| \| \| /);
     expect(r.markdown).toContain('No producer, topic, consumer or sink table is added or removed.');
     expect(linesOutsideDetails(r.markdown)).toBeLessThanOrEqual(60);
   });
