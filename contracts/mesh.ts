@@ -17,7 +17,7 @@ import { lockedPartitions } from './lock/partitions';
 import { checkLock } from './lock/update-lock';
 import { contractJsonSchema } from './proto/json-schema';
 import { generateProto, type GeneratedProto } from './proto/print-proto';
-import { buildProtoRoot } from './proto/proto-schema';
+import { protoMessageJson } from './proto/proto-schema';
 
 /** A product as found: the declaration and the file it came from. */
 export interface ProductEntry {
@@ -177,8 +177,8 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
       lockOk.add(product);
     }
     if (options.only && !options.only.has(product.domain)) {
-      // Checked, not printed: the proto's problems come from building it; its text and JSON Schema are not written.
-      for (const p of buildProtoRoot(product, lock?.numbering).problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
+      // Checked, not built: every problem of its proto comes from its message's JSON; no text, no JSON Schema is written.
+      for (const p of protoMessageJson(product, lock?.numbering).problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
       continue;
     }
     const generated = generateProto(product, lock?.numbering);
