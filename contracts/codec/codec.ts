@@ -19,7 +19,7 @@
  * what they report.
  */
 import type * as protobuf from 'protobufjs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { compileProduct, type CompiledProduct } from '../compile';
 import { deriveDeadLetterMaxMessageBytes, deriveMaxMessageBytes } from '../derive/message-size';
 import type { DataProduct } from '../dsl/data-product';
@@ -27,9 +27,12 @@ import type { ProductLock } from '../lock/lock-file';
 import { ContractError } from '../problems';
 import { numberShape } from '../proto/numbering';
 import { buildProtoRoot } from '../proto/proto-schema';
+import type { ShapeField, ShapeType } from '../schema/shape';
+import { compileDecoder } from './compile-decoder';
+import { compileEncoder } from './compile-encoder';
 import { normaliseRecord } from './normalise';
-import { BROKER_DEFAULT_MAX_MESSAGE_BYTES } from './record-size';
-import { referenceDecode, referenceEncode, referenceEncodeKey, violationOf, type CodecParts, type DecodeResult, type EncodeResult } from './reference';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from './record-size';
+import { referenceDecode, referenceEncode, referenceEncodeKey, RESERVED_KEY, violationOf, type CodecParts, type DecodeResult, type EncodeResult } from './reference';
 import { codecIssue, ContractViolationError } from './violation';
 
 export { canonicalKey, type DecodeResult, type EncodeResult } from './reference';
@@ -104,21 +107,120 @@ export function createCodec<S extends z.ZodObject>(product: DataProduct<S>, opti
   if (built.problems.length) throw new ContractError(built.problems.map((x) => ({ product: p.id, ...x })));
   const parts: CodecParts = { product: p, schema: product.spec.schema, type: built.type, numbers: numbering ?? numberShape(p.shape), maxMessageBytes };
 
+  const fields = p.shape.fields;
+  const keyField = fields.find((f) => f.name === p.key) as ShapeField;
+  // Compiled once: Zod's own compiler for the validation (a clone of the schema whose parse runs generated code
+  // and falls back to Zod's runtime on anything it cannot tell), the protobuf encoder and decoder generated for the
+  // locked message.
+  const checked = z.compile(parts.schema);
+  const checkedKey = z.compile(parts.schema.shape[p.key] as z.ZodType);
+  const encoder = compileEncoder(fields, parts.numbers, maxMessageBytes);
+  const decoder = compileDecoder(fields, parts.numbers);
+  const records = hasRecords(fields);
+  const stats = { encodeFallbacks: 0, decodeFallbacks: 0, keyFallbacks: 0 };
+  const slowEncode = (value: unknown) => {
+    stats.encodeFallbacks++;
+    return referenceEncode(parts, value) as EncodeResult<T>;
+  };
+  const slowDecode = (bytes: Uint8Array | null) => {
+    stats.decodeFallbacks++;
+    return referenceDecode(parts, bytes) as DecodeResult<T>;
+  };
+
   const codec: Codec<T> = {
     product: p,
     schema: product.spec.schema,
     type: built.type,
     maxMessageBytes,
-    encode: (value) => referenceEncode(parts, value) as EncodeResult<T>,
-    decode: (bytes) => referenceDecode(parts, bytes) as DecodeResult<T>,
+    encode(value) {
+      if (value === null) return referenceEncode(parts, value) as EncodeResult<T>; // a tombstone, or its violation
+      if (typeof value !== 'object') return slowEncode(value);
+      let out: ReturnType<typeof encoder.encode>;
+      try {
+        const parsed = checked.safeParse(value);
+        if (!parsed.success || (records && reservedKeyIn(fields, value))) return slowEncode(value);
+        out = encoder.encode(parsed.data as Record<string, unknown>);
+      } catch {
+        return slowEncode(value);
+      }
+      if (out === undefined) return slowEncode(value);
+      const key = out.value[p.key];
+      if (recordBatchBytes(typeof key === 'string' ? 3 * key.length : 32, out.bytes.length) > maxMessageBytes) return slowEncode(value);
+      return { ok: true, bytes: out.bytes, value: out.value as T };
+    },
+    decode(bytes) {
+      if (bytes === null) return referenceDecode(parts, bytes) as DecodeResult<T>; // a tombstone, or its violation
+      if (!(bytes instanceof Uint8Array)) return slowDecode(bytes);
+      try {
+        const value = decoder.decode(bytes);
+        if (value !== undefined && z.validate(checked, value)) return { ok: true, value: value as T };
+      } catch {
+        // the reference path decides
+      }
+      return slowDecode(bytes);
+    },
     decodeOrThrow(bytes) {
       const r = codec.decode(bytes);
       if (!r.ok) throw new ContractViolationError(r.violation);
       if (r.tombstone) throw new ContractViolationError(violationOf(p, 'tombstone', 'a tombstone has no record', [codecIssue(p.shape.fields, [], 'tombstone', 'use decode() to handle deletions.')]));
       return r.value;
     },
-    encodeKey: (recordOrKey) => referenceEncodeKey(parts, recordOrKey),
+    encodeKey(recordOrKey) {
+      const kind = keyField.type.kind;
+      if (kind === 'uuid' || kind === 'string' || kind === 'date' || kind === 'enum') {
+        try {
+          const v = recordOrKey !== null && typeof recordOrKey === 'object' ? (recordOrKey as Record<string, unknown>)[p.key] : recordOrKey;
+          if (typeof v === 'string' && (v as unknown as { isWellFormed(): boolean }).isWellFormed() && z.validate(checkedKey, v)) return Buffer.from(kind === 'uuid' ? v.toLowerCase() : v, 'utf8');
+        } catch {
+          // the reference path decides
+        }
+      }
+      stats.keyFallbacks++;
+      return referenceEncodeKey(parts, recordOrKey);
+    },
     normalise: (value) => normaliseRecord(p.shape, value as Record<string, unknown>) as T,
   };
+  INTERNALS.set(codec as Codec<unknown>, { parts, stats, encoderSource: encoder.source, decoderSource: decoder.source });
   return codec;
+}
+
+/** What tests and the benchmark may look at inside a codec: how often it took the reference path, the generated source. */
+export interface CodecInternals {
+  readonly parts: CodecParts;
+  readonly stats: { encodeFallbacks: number; decodeFallbacks: number; keyFallbacks: number };
+  readonly encoderSource: string;
+  readonly decoderSource: string;
+}
+
+const INTERNALS = new WeakMap<Codec<unknown>, CodecInternals>();
+
+/** The internals of a codec made by {@link createCodec} (not part of the public API). */
+export function codecInternals(codec: Codec<unknown>): CodecInternals {
+  const i = INTERNALS.get(codec);
+  if (!i) throw new Error('not a codec made by createCodec');
+  return i;
+}
+
+function hasRecords(fields: readonly ShapeField[]): boolean {
+  const inType = (t: ShapeType): boolean => t.kind === 'record' || (t.kind === 'array' && inType(t.items)) || (t.kind === 'object' && t.fields.some((f) => inType(f.type)));
+  return fields.some((f) => inType(f.type));
+}
+
+/** True when a record field of the value as given has an own `__proto__` key (Zod's output drops it; the reference refuses it). */
+function reservedKeyIn(fields: readonly ShapeField[], value: unknown): boolean {
+  const visit = (t: ShapeType, v: unknown): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    switch (t.kind) {
+      case 'record':
+        if (Object.prototype.hasOwnProperty.call(v, RESERVED_KEY)) return true;
+        return t.values.kind === 'object' && Object.values(v).some((x) => visit(t.values, x));
+      case 'array':
+        return (v as unknown[]).some((x) => visit(t.items, x));
+      case 'object':
+        return t.fields.some((f) => visit(f.type, (v as Record<string, unknown>)[f.name]));
+      default:
+        return false;
+    }
+  };
+  return visit({ kind: 'object', fields }, value);
 }

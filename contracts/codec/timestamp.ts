@@ -49,6 +49,15 @@ export function daysFromCivil(y: number, m: number, d: number): number {
  * NaN, never a throw.
  */
 export function msFromIso(s: string): number {
+  const ms = utcIsoMs(s);
+  return Number.isNaN(ms) ? Date.parse(s) : ms;
+}
+
+/**
+ * The instant of a datetime in the UTC form `YYYY-MM-DDTHH:MM:SS[.f…]Z` with a real calendar date, read digit by
+ * digit (fraction digits past the millisecond dropped); NaN for any other string.
+ */
+export function utcIsoMs(s: string): number {
   const n = s.length;
   if (
     n >= 20 && s.charCodeAt(n - 1) === 90 /* Z */ && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && s.charCodeAt(10) === 84 &&
@@ -58,8 +67,8 @@ export function msFromIso(s: string): number {
   ) {
     let ms = 0;
     if (n > 20) {
-      if (s.charCodeAt(19) !== 46 /* . */ || n === 21) return Date.parse(s);
-      for (let i = 20; i < n - 1; i++) if (!isDigit(s, i)) return Date.parse(s);
+      if (s.charCodeAt(19) !== 46 /* . */ || n === 21) return NaN;
+      for (let i = 20; i < n - 1; i++) if (!isDigit(s, i)) return NaN;
       ms = digit(s, 20) * 100 + (n > 22 ? digit(s, 21) * 10 : 0) + (n > 23 ? digit(s, 22) : 0);
     }
     const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
@@ -68,10 +77,10 @@ export function msFromIso(s: string): number {
     const h = digit(s, 11) * 10 + digit(s, 12);
     const mi = digit(s, 14) * 10 + digit(s, 15);
     const sec = digit(s, 17) * 10 + digit(s, 18);
-    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return Date.parse(s);
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return NaN;
     return (daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec) * 1000 + ms;
   }
-  return Date.parse(s);
+  return NaN;
 }
 
 function daysInMonth(y: number, m: number): number {
