@@ -208,19 +208,27 @@ function hasRecords(fields: readonly ShapeField[]): boolean {
 
 /** True when a record field of the value as given has an own `__proto__` key (Zod's output drops it; the reference refuses it). */
 function reservedKeyIn(fields: readonly ShapeField[], value: unknown): boolean {
-  const visit = (t: ShapeType, v: unknown): boolean => {
-    if (v === null || typeof v !== 'object') return false;
-    switch (t.kind) {
-      case 'record':
-        if (Object.prototype.hasOwnProperty.call(v, RESERVED_KEY)) return true;
-        return t.values.kind === 'object' && Object.values(v).some((x) => visit(t.values, x));
-      case 'array':
-        return (v as unknown[]).some((x) => visit(t.items, x));
-      case 'object':
-        return t.fields.some((f) => visit(f.type, (v as Record<string, unknown>)[f.name]));
-      default:
-        return false;
-    }
-  };
-  return visit({ kind: 'object', fields }, value);
+  if (value === null || typeof value !== 'object') return false;
+  for (let i = 0; i < fields.length; i++) {
+    const t = fields[i].type;
+    if ((t.kind === 'record' || t.kind === 'array' || t.kind === 'object') && reservedKeyInType(t, (value as Record<string, unknown>)[fields[i].name])) return true;
+  }
+  return false;
+}
+
+function reservedKeyInType(t: ShapeType, v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (t.kind === 'record') {
+    if (Object.prototype.hasOwnProperty.call(v, RESERVED_KEY)) return true;
+    if (t.values.kind !== 'object') return false;
+    for (const x of Object.values(v)) if (reservedKeyInType(t.values, x)) return true;
+    return false;
+  }
+  if (t.kind === 'array') {
+    const a = v as unknown[];
+    for (let i = 0; i < a.length; i++) if (reservedKeyInType(t.items, a[i])) return true;
+    return false;
+  }
+  if (t.kind === 'object') return reservedKeyIn(t.fields, v);
+  return false;
 }

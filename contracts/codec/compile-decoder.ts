@@ -100,8 +100,30 @@ function rs(end) {
   return bb.latin1Slice(start, e);
 }
 function utf8(start, e) {
-  if (!isUtf8(buf.subarray(start, e))) throw BAIL;
-  return bb.utf8Slice(start, e);
+  if (e - start > 64) {
+    if (!isUtf8(buf.subarray(start, e))) throw BAIL;
+    return bb.utf8Slice(start, e);
+  }
+  // Short strings: decoded here, valid UTF-8 only (Unicode's table 3-7); anything else is the reference's to judge.
+  let s = '';
+  for (let i = start; i < e; ) {
+    const b0 = buf[i];
+    if (b0 < 128) { s += String.fromCharCode(b0); i++; continue; }
+    let cp, need, lo = 128, hi = 191;
+    if (b0 >= 0xc2 && b0 <= 0xdf) { need = 1; cp = b0 & 31; }
+    else if (b0 >= 0xe0 && b0 <= 0xef) { need = 2; cp = b0 & 15; if (b0 === 0xe0) lo = 0xa0; else if (b0 === 0xed) hi = 0x9f; }
+    else if (b0 >= 0xf0 && b0 <= 0xf4) { need = 3; cp = b0 & 7; if (b0 === 0xf0) lo = 0x90; else if (b0 === 0xf4) hi = 0x8f; }
+    else throw BAIL;
+    if (i + need >= e) throw BAIL;
+    const b1 = buf[i + 1];
+    if (!(b1 >= lo && b1 <= hi)) throw BAIL;
+    cp = (cp << 6) | (b1 & 63);
+    for (let k = 2; k <= need; k++) { const b = buf[i + k]; if (!(b >= 128 && b <= 191)) throw BAIL; cp = (cp << 6) | (b & 63); }
+    i += need + 1;
+    if (cp < 0x10000) s += String.fromCharCode(cp);
+    else { cp -= 0x10000; s += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 1023)); }
+  }
+  return s;
 }
 function skip(t, end) {
   switch (t & 7) {

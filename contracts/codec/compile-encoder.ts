@@ -72,9 +72,17 @@ function str(s) {
     if (pos + 1 + 3 * n > buf.length) grow(1 + 3 * n);
     const start = pos++;
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 128) { pos = start; strSlow(s); return; }
-      buf[pos++] = c;
+      let c = s.charCodeAt(i);
+      if (c < 128) buf[pos++] = c;
+      else if (c < 2048) { buf[pos++] = (c >> 6) | 192; buf[pos++] = (c & 63) | 128; }
+      else if (c < 0xd800 || c > 0xdfff) { buf[pos++] = (c >> 12) | 224; buf[pos++] = ((c >> 6) & 63) | 128; buf[pos++] = (c & 63) | 128; }
+      else {
+        const d = s.charCodeAt(i + 1);
+        if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) throw BAIL; // a lone surrogate
+        c = 0x10000 + ((c & 1023) << 10) + (d & 1023);
+        i++;
+        buf[pos++] = (c >> 18) | 240; buf[pos++] = ((c >> 12) & 63) | 128; buf[pos++] = ((c >> 6) & 63) | 128; buf[pos++] = (c & 63) | 128;
+      }
     }
     buf[start] = pos - start - 1;
     return;
@@ -101,11 +109,12 @@ function close(start) {
   while (v > 127) { buf[p++] = (v & 127) | 128; v >>>= 7; }
   buf[p] = v;
 }
+let lastStamp = '', lastMs = 0;
 function stamp(s) {
-  const n = s.length;
-  if (n < 20 || s.charCodeAt(n - 1) !== 90) throw BAIL;
+  if (s === lastStamp) return lastMs;
   const ms = msFromIso(s);
   if (!(ms >= minMs && ms <= maxMs)) throw BAIL;
+  lastStamp = s; lastMs = ms;
   return ms;
 }
 `;
@@ -287,15 +296,15 @@ export function compileEncoder(fields: readonly ShapeField[], numbering: Numberi
   for (const [fs, k] of messages) genMessage(g, k, fs, numbersOf.get(fs) as Readonly<Record<string, FieldNumber>>, messages);
   const body = [
     PRELUDE,
-    `function normStamp(s) { const ms = stamp(s); return s.length === 24 ? s : isoFromMs(ms); }`,
-    `function writeStamp(s) { const ms = msFromIso(s); const sec = Math.floor(ms / 1000), nanos = (ms - sec * 1000) * 1000000; const st = pos++; if (sec !== 0) { buf[pos++] = 8; i64(sec); } if (nanos !== 0) { buf[pos++] = 16; u32(nanos); } buf[st] = pos - st - 1; }`,
+    `function normStamp(s) { const ms = stamp(s); if (s.length === 24) return s; const iso = isoFromMs(ms); lastStamp = iso; return iso; }`,
+    `function writeStamp(s) { const ms = stamp(s); const sec = Math.floor(ms / 1000), nanos = (ms - sec * 1000) * 1000000; const st = pos++; if (sec !== 0) { buf[pos++] = 8; i64(sec); } if (nanos !== 0) { buf[pos++] = 16; u32(nanos); } buf[st] = pos - st - 1; }`,
     ...g.lines,
     `return function encode(v) {`,
     `  pos = 0;`,
     `  let o;`,
     `  try { o = N0(v); W0(o); } catch (e) { if (e === BAIL) return undefined; throw e; }`,
     `  const bytes = Buffer.allocUnsafe(pos);`,
-    `  buf.copy(bytes, 0, 0, pos);`,
+    `  if (pos < 256) for (let i = 0; i < pos; i++) bytes[i] = buf[i]; else buf.copy(bytes, 0, 0, pos);`,
     `  return { bytes, value: o };`,
     `};`,
   ].join('\n');

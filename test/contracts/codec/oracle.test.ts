@@ -254,6 +254,21 @@ describe('hostile bytes: compiled = reference', () => {
   it.each(corpus)('%s', (_what, bytes) => {
     agreeDecoding(codec, parts, bytes);
   });
+  it.each([
+    ['an overlong 2-byte form', [0xc0, 0x80]],
+    ['an overlong 3-byte form', [0xe0, 0x80, 0x80]],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['F5', [0xf5, 0x80, 0x80, 0x80]],
+    ['a cut 3-byte form', [0x61, 0xe2, 0x82]],
+    ['valid 2-, 3- and 4-byte forms', [0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]],
+    ['the largest code point', [0xf4, 0x8f, 0xbf, 0xbf]],
+    ['a BOM', [0xef, 0xbb, 0xbf, 0x61]],
+  ])('a string with %s', (_what, utf8) => {
+    agreeDecoding(codec, parts, Buffer.concat([good, w().uint32((field('words') << 3) | 2).bytes(Uint8Array.from(utf8)).finish()]));
+  });
+  it('strings of random bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 90 }), (b) => agreeDecoding(codec, parts, Buffer.concat([good, w().uint32((field('words') << 3) | 2).bytes(b).finish()]))), { numRuns: 3000, seed: 17 });
+  });
   it('random bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 120 }), (b) => agreeDecoding(codec, parts, b)), { numRuns: 3000, seed: 17 });
   });
