@@ -7,7 +7,7 @@
  *   against `schema.safeParse` + protobufjs's `encode` of a ready message (what any codec that calls both pays);
  * - decode (parse + check) against `JSON.parse` + `schema.parse`, the frozen codec and protobufjs's `decode` +
  *   `schema.safeParse`;
- * - ns per record (best of 3 alternating rounds), bytes allocated per record (V8 heap + array buffers, measured
+ * - ns per record (the best of 15 short windows taken in turn), bytes allocated per record (V8 heap + array buffers, measured
  *   between forced GCs with a young generation large enough that none runs in between), and the protobuf/JSON
  *   size ratio.
  *
@@ -32,7 +32,10 @@ if (!gc) {
 
 const ROOT = join(__dirname, '..');
 const VALUES = 500;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+/** Passes over the values per timed window (a window is ~1,000–5,000 calls: short, so that a quiet one exists). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** Timed windows per contender, taken in turn; the fastest counts (the machine is shared: the minimum is the cost without interference). */
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 15);
 
 function nsPerRecord(inputs: readonly unknown[], fn: (v: unknown) => unknown): number {
   const start = process.hrtime.bigint();
@@ -63,11 +66,11 @@ interface Contender {
   readonly fn: (v: unknown) => unknown;
 }
 
-/** ns per record of each contender: warmed up, then best of 3 rounds taken in turn so that none profits from its place. */
+/** ns per record of each contender: warmed up, then the best of WINDOWS windows taken in turn so that none profits from its place. */
 function race(contenders: readonly Contender[]): Map<string, number> {
-  for (const c of contenders) for (let i = 0; i < 3; i++) for (const v of c.inputs) c.fn(v);
+  for (const c of contenders) for (let i = 0; i < 5; i++) for (const v of c.inputs) c.fn(v);
   const best = new Map<string, number>();
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < WINDOWS; round++) {
     for (const c of round % 2 ? [...contenders].reverse() : contenders) {
       const ns = nsPerRecord(c.inputs, c.fn);
       best.set(c.name, Math.min(best.get(c.name) ?? Infinity, ns));
@@ -132,7 +135,7 @@ const head = (json: string, floor: string) => [
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   `<!-- floor: ${floor}; × = the other's ns ÷ the codec's (above 1 = the codec is faster); B = bytes allocated per record -->`,
 ];
-console.log(`Codec, ${VALUES} generated valid values per product × ${ROUNDS} rounds, best of 3, Node ${process.version}.\n`);
+console.log(`Codec, ${VALUES} generated valid values per product, ${ROUNDS} passes per timed window, best of ${WINDOWS} windows taken in turn, Node ${process.version}.\n`);
 console.log('Encode (validate + normalise + serialize) against schema.parse + JSON.stringify:\n');
 console.log([...head('JSON', 'schema.safeParse + protobufjs encode of a ready message'), ...encodeRows].join('\n'));
 console.log('\nDecode (parse + check) against JSON.parse + schema.parse:\n');
