@@ -207,6 +207,19 @@ describe('edge cases: string formats, integer bounds, datetimes', () => {
       agree(e.codec, e.parts, { ...b, weights: [x, -0] });
     }
   });
+  it('large records: long strings, lengths of 2, 3 and 4 varint bytes, up to and past the topic limit', () => {
+    const e = codecOf(everything);
+    const b = fc.sample(valueArb(e.codec.product.shape).filter((v) => everything.spec.schema.safeParse(v).success), { numRuns: 1, seed: 6 })[0];
+    for (const n of [127, 128, 16_383, 16_384, 40_000]) {
+      agree(e.codec, e.parts, { ...b, words: ['é'.repeat(Math.min(n, 30))], levels: Object.fromEntries(Array.from({ length: Math.ceil(n / 12) }, (_, i) => [`k${i}`, 'LOW'])) });
+      agree(e.codec, e.parts, { ...b, byRegion: { big: { total: 1, note: 'x' } }, scores: Object.fromEntries(Array.from({ length: Math.ceil(n / 16) }, (_, i) => [`s${i}`, i / 3])) });
+    }
+    const pay = codecOf(entries.find((x) => x.product.spec.name === 'payment-events')!.product);
+    const payment = { paymentId: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', amountMinor: 1, currency: 'EUR', status: 'CAPTURED', occurredAt: '2026-01-02T03:04:05.678Z', merchantId: 'M' };
+    for (const n of [100, 20_000, 1_048_400, 1_048_500, 1_048_600, 3_000_000]) agree(pay.codec, pay.parts, { ...payment, metadata: { k: 'ü'.repeat(n >> 1) } });
+    const roomy = createCodec(entries.find((x) => x.product.spec.name === 'payment-events')!.product, { maxMessageBytes: 8_000_000 }) as Codec<unknown>;
+    for (const n of [2_097_000, 2_098_000, 4_000_000]) agree(roomy, codecInternals(roomy).parts, { ...payment, metadata: { k: 'ü'.repeat(n >> 1) } });
+  });
   it('records with keys JavaScript treats specially, and records that are not plain objects', () => {
     const e = codecOf(everything);
     const b = fc.sample(valueArb(e.codec.product.shape).filter((v) => everything.spec.schema.safeParse(v).success), { numRuns: 1, seed: 4 })[0];
