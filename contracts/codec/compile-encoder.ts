@@ -157,6 +157,9 @@ interface Gen {
   counter: number;
 }
 
+/** Leaf kinds whose normalised value is the value itself (strings and dates as given, enum names, booleans). */
+const IDENTITY: ReadonlySet<string> = new Set(['string', 'date', 'enum', 'boolean']);
+
 /** Source of the normalised value of leaf type `t` held in expression `src` (already valid). */
 function normLeaf(g: Gen, t: ShapeType, src: string, messages: Map<readonly ShapeField[], number>): string {
   switch (t.kind) {
@@ -220,17 +223,27 @@ function genMessage(g: Gen, k: number, fields: readonly ShapeField[], numbers: R
     const r = `r${g.counter++}`;
     L.push(`  const ${r} = v[${key}];`);
     const t = f.type;
+    // The value is Zod's output: fresh objects and arrays the codec owns, so a map or list whose items need no
+    // normalisation is kept as it is instead of copied.
     if (t.kind === 'record') {
       L.push(`  if (${r} === undefined) o[${key}] = {}; else {`);
       L.push(`    if (hasOwn.call(${r}, "__proto__")) throw BAIL;`);
+      if (IDENTITY.has(t.values.kind)) {
+        L.push(`    const ks = Object.keys(${r});`, `    for (let i = 0; i < ks.length; i++) if (!ks[i].isWellFormed()) throw BAIL;`, `    o[${key}] = ${r};`, '  }');
+        continue;
+      }
       L.push(`    const m = {}, ks = Object.keys(${r});`);
       L.push(`    for (let i = 0; i < ks.length; i++) { const kk = ks[i]; if (!kk.isWellFormed()) throw BAIL; m[kk] = ${normLeaf(g, t.values, `${r}[kk]`, messages)}; }`);
       L.push(`    o[${key}] = m;`, '  }');
       continue;
     }
     if (t.kind === 'array') {
-      const item = normLeaf(g, t.items, `${r}[i]`, messages);
       L.push(`  if (${r} !== undefined${f.required ? '' : ` && ${r}.length !== 0`}) {`);
+      if (IDENTITY.has(t.items.kind)) {
+        L.push(`    o[${key}] = ${r};`, '  }');
+        continue;
+      }
+      const item = normLeaf(g, t.items, `${r}[i]`, messages);
       L.push(`    const n = ${r}.length, a = new Array(n);`, `    for (let i = 0; i < n; i++) a[i] = ${item};`, `    o[${key}] = a;`, '  }');
       continue;
     }

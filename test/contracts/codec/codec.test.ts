@@ -77,6 +77,17 @@ describe('codec rules', () => {
     const e = codec.encode(v);
     expect(e.ok && e.value).toEqual({ ...v, paymentId: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', occurredAt: '2026-01-02T03:04:05.678Z', metadata: {} });
   });
+  it('returns a value that shares no object or array with the one given (mutating either leaves the other alone)', () => {
+    const given = { ...v, lines: [{ sku: 'a', qty: 2 }], metadata: { a: 'b' } };
+    const e = codec.encode(given);
+    if (!e.ok || !e.value) throw new Error('expected ok');
+    const out = e.value as typeof given;
+    expect(out.metadata).not.toBe(given.metadata);
+    expect(out.lines).not.toBe(given.lines);
+    expect(out.lines?.[0]).not.toBe(given.lines[0]);
+    given.metadata.a = 'changed';
+    expect(out.metadata).toEqual({ a: 'b' });
+  });
   it('keeps default values of required fields and absent optional ones apart', () => {
     const e = codec.encode(v);
     const d = e.ok && e.bytes ? codec.decode(e.bytes) : undefined;
