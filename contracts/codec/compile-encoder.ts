@@ -309,7 +309,8 @@ export function compileEncoder(fields: readonly ShapeField[], numbering: Numberi
   for (const [fs, k] of messages) genMessage(g, k, fs, numbersOf.get(fs) as Readonly<Record<string, FieldNumber>>, messages);
   const body = [
     PRELUDE,
-    `function normStamp(s) { const ms = stamp(s); if (s.length === 24) return s; const iso = isoFromMs(ms); lastStamp = iso; return iso; }`,
+    // a UTC datetime stamp() has read: kept as it is in the form …:SS.mmmZ, else its digits cut or padded to it
+    `function normStamp(s) { const ms = stamp(s), n = s.length; if (n === 24) return s; const iso = n === 20 ? s.slice(0, 19) + '.000Z' : n > 24 ? s.slice(0, 23) + 'Z' : isoFromMs(ms); lastStamp = iso; return iso; }`,
     `function writeStamp(s) { const ms = stamp(s); const sec = Math.floor(ms / 1000), nanos = (ms - sec * 1000) * 1000000; const st = pos++; if (sec !== 0) { buf[pos++] = 8; i64(sec); } if (nanos !== 0) { buf[pos++] = 16; u32(nanos); } buf[st] = pos - st - 1; }`,
     ...g.lines,
     `return function encode(v) {`,
