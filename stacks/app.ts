@@ -17,6 +17,7 @@ import type { Finding } from '../contracts/policy/rule';
 import { readRetirements, RETIRED_FILE, type Retirement } from '../contracts/retire/retired';
 import { applyMeshPolicy, applyPlatformPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
 import { readLocks } from '../contracts/lock/lock-store';
+import { committedFilesOf, readCommittedMigrations } from '../contracts/sql/committed';
 import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { buildAwsStacks } from './aws-stacks';
@@ -128,7 +129,8 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
     const productsDir = options.productsDir ?? join(options.root ?? process.cwd(), 'contracts', 'products');
-    stacks = buildStacks(app, plan, { migrationsRoot: options.migrationsDir ?? join(dirname(productsDir), 'migrations') });
+    const migrationsRoot = options.migrationsDir ?? join(dirname(productsDir), 'migrations');
+    stacks = buildStacks(app, plan, { migrationsRoot });
     for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
     // The policy checks each stack as synth writes it, into the partial folder; one run reports every policy error.
     for (const s of stacks) meshPolicyOf(s)?.deferErrors();
@@ -137,7 +139,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     if (findings.some(blocksSynth)) throw new Error('policy errors');
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
     // One line of JSON: a machine input (the review reads it; jq reads it), 22 MB at 1,000 products when indented.
-    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }))}\n`);
+    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [], committedMigrations: committedFilesOf(readCommittedMigrations(migrationsRoot)) }))}\n`);
     writeContractFiles(partial, plan);
     discardOutput(outdir);
     renameSync(partial, outdir);

@@ -7,6 +7,7 @@
  */
 import { pgSchemaName, pgTableName } from '../contracts/derive/names';
 import { planSinks } from '../contracts/sql/sink-plan';
+import type { CommittedFiles } from '../contracts/sql/migrations';
 import { sinkConsumers } from '../contracts/sql/sink-tables';
 import type { ContractPlan, MeshPlan, ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
@@ -62,6 +63,8 @@ export interface ManifestExtras {
   readonly findings?: readonly Finding[];
   /** Retired versions. @default - none */
   readonly retired?: readonly Retirement[];
+  /** The committed sink migrations, so that the manifest lists what will run. @default - none committed */
+  readonly committedMigrations?: CommittedFiles;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -83,9 +86,9 @@ function sinksOf(pp: ProductPlan | undefined) {
   };
 }
 
-/** The SQL migrations of the product's sink tables, derived from its lock history. */
-function migrationsOf(pp: ProductPlan) {
-  const migrations = planSinks(pp.product, pp.history).sinks.flatMap((s) => s.migrations.map((m) => ({ name: m.id, sql: m.sql })));
+/** The SQL migrations of the product's sink tables, derived from its lock history and the committed files. */
+function migrationsOf(pp: ProductPlan, committed?: CommittedFiles) {
+  const migrations = planSinks(pp.product, pp.history, committed).sinks.flatMap((s) => s.migrations.map((m) => ({ name: m.id, sql: m.sql })));
   return migrations.length ? { migrations } : {};
 }
 
@@ -149,7 +152,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
         acls: pp.acls,
         costInputs: costInputs(pp),
         ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
-        ...migrationsOf(pp),
+        ...migrationsOf(pp, extras.committedMigrations),
       })),
     })),
     policy: {

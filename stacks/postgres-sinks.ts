@@ -18,7 +18,7 @@ import { PLATFORM_DATABASE_NAME } from '../constructs/aws/platform-database';
 import { remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
 import type { StackPlan } from '../contracts/mesh';
 import { ContractError, type Problem } from '../contracts/problems';
-import { readCommittedMigrations } from '../contracts/sql/committed';
+import { committedFilesOf, readCommittedMigrations } from '../contracts/sql/committed';
 import { planSinks } from '../contracts/sql/sink-plan';
 import { loginRolesOf } from '../contracts/sql/sink-tables';
 import { SinkMigrations } from '../constructs/sink-migrations';
@@ -42,14 +42,15 @@ export interface PostgresSinksOptions {
 export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options: PostgresSinksOptions = {}): SinkMigrations | undefined {
   const migrationsRoot = options.migrationsRoot ?? MIGRATIONS_ROOT;
   const problems: Problem[] = [];
+  const committed = readCommittedMigrations(migrationsRoot, plan.domain);
+  const committedFiles = committedFilesOf(committed);
   const sinks = plan.products.flatMap((p) => {
-    const r = planSinks(p.product, p.history);
+    const r = planSinks(p.product, p.history, committedFiles);
     problems.push(...r.problems);
     return r.sinks.map((s) => ({ product: p.product, sink: s }));
   });
   if (problems.length) throw new ContractError(problems);
   if (!sinks.length) return undefined;
-  const committed = readCommittedMigrations(migrationsRoot, plan.domain);
   const ids = new Set(committed.map((m) => m.id));
   const byId = new Map(committed.map((m) => [m.id, m.sql]));
   for (const { product, sink } of sinks) {

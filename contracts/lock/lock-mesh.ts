@@ -17,7 +17,7 @@ import { updateLock } from './update-lock';
 import { createCodec, type Codec } from '../codec/codec';
 import { measureSizeRatio } from '../codec/size-sample';
 import type { DataProduct } from '../dsl/data-product';
-import { writeMigrations } from '../sql/committed';
+import { committedFilesOf, readCommittedMigrations, writeMigrations } from '../sql/committed';
 import type { Migration } from '../sql/migrations';
 import { planSinks } from '../sql/sink-plan';
 
@@ -65,6 +65,9 @@ export function lockMesh(options: LockMeshOptions): number {
     }
   }
   problems.push(...findCollisions(products));
+  const migrationsDir = options.migrationsDir ?? join(dirname(productsDir), 'migrations');
+  // Steps already committed keep their files; a table created by an older generator gets its privilege migrations.
+  const committed = committedFilesOf(readCommittedMigrations(migrationsDir));
   const updates: Array<{ product: CompiledProduct; lock: ProductLock }> = [];
   const notes: string[] = [];
   const migrations: Migration[] = [];
@@ -82,7 +85,7 @@ export function lockMesh(options: LockMeshOptions): number {
     // The sink migrations of every accepted shape; a change no allowed SQL operation can express is refused here.
     const lock = u.lock ?? read.locks.get(product.id);
     if (lock && u.problems.length === 0) {
-      const sinks = planSinks(product, lock.history.map((v) => v.shape));
+      const sinks = planSinks(product, lock.history.map((v) => v.shape), committed);
       problems.push(...sinks.problems);
       for (const s of sinks.sinks) migrations.push(...s.migrations);
     }
@@ -94,7 +97,7 @@ export function lockMesh(options: LockMeshOptions): number {
   for (const { product, lock } of updates) writeLock(locksDir, product.domain, product.name, product.version, lock);
   for (const n of notes) log.info(`  ✔ ${n}`);
   // Migrations are frozen once written: only missing files are added, a committed one is never rewritten.
-  const { written } = writeMigrations(options.migrationsDir ?? join(dirname(productsDir), 'migrations'), migrations);
+  const { written } = writeMigrations(migrationsDir, migrations);
   for (const id of written) log.info(`  ✔ wrote contracts/migrations/${id}`);
   log.info(`contract-mesh: ${updates.length} lock${updates.length === 1 ? '' : 's'} written, ${products.length - updates.length} up to date. Commit contracts/locks/ and contracts/migrations/ with the contracts.`);
   return 0;
