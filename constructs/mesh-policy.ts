@@ -170,15 +170,15 @@ function strip(config: unknown): Record<string, unknown> {
 type Blocks = Record<string, Record<string, unknown>> | undefined;
 
 /** The element's own block in the stack's configuration, by its type and logical ID (providers by alias). */
-function readElement(config: StackConfig, c: IConstruct): { kind: ElementKind; type: string; config: Record<string, unknown> } | undefined {
+function readElement(config: StackConfig, c: IConstruct): { kind: ElementKind; type: string; address?: string; config: Record<string, unknown> } | undefined {
   if (TerraformResource.isTerraformResource(c)) {
     const r = c as TerraformResource;
     const block = (config.resource as Blocks)?.[r.terraformResourceType]?.[r.friendlyUniqueId];
-    return block ? { kind: 'resource', type: r.terraformResourceType, config: strip(block) } : undefined;
+    return block ? { kind: 'resource', type: r.terraformResourceType, address: `${r.terraformResourceType}.${r.friendlyUniqueId}`, config: strip(block) } : undefined;
   }
   if (TerraformDataSource.isTerraformDataSource(c)) {
     const d = c as TerraformDataSource;
-    return { kind: 'data', type: d.terraformResourceType, config: strip((config.data as Blocks)?.[d.terraformResourceType]?.[d.friendlyUniqueId]) };
+    return { kind: 'data', type: d.terraformResourceType, address: `data.${d.terraformResourceType}.${d.friendlyUniqueId}`, config: strip((config.data as Blocks)?.[d.terraformResourceType]?.[d.friendlyUniqueId]) };
   }
   if (TerraformProvider.isTerraformProvider(c)) {
     const p = c as TerraformProvider;

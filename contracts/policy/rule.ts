@@ -23,6 +23,11 @@ export interface PolicyResource {
   readonly type: string;
   /** The construct path, e.g. `payments-prod/payment-events-v1/Topic`. */
   readonly path: string;
+  /**
+   * The Terraform address, as references name it: `aws_sns_topic.x` (resources), `data.aws_iam_policy_document.x`.
+   * @default - unknown (an element built outside a stack)
+   */
+  readonly address?: string;
   /** The resolved configuration, snake_case, without the `//` metadata. */
   readonly config: Readonly<Record<string, unknown>>;
   /** The product whose construct holds this element, if any. */

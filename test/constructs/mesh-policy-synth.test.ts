@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Acl } from '../../.gen/providers/kafka/acl';
@@ -73,7 +77,21 @@ const BREAKS: Record<string, Build> = {
   },
   'CM-IAM-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: 'kafka-cluster:*', Resource: 'arn:aws:kafka:eu-west-1:1:cluster/mesh/x' }) }); },
   'CM-IAM-2': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }) }); },
-  'CM-LOG-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new CloudwatchLogGroup(s, 'Logs', { name: '/mesh/x' }); },
+  'CM-LOG-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new CloudwatchLogGroup(s, 'Logs', { name: '/mesh/x', kmsKeyId: 'arn:aws:kms:eu-west-1:1:key/k' }); },
+  // The old forms of the migration function's IAM: the AWS managed VPC policy, KMS used directly, a trust for any account.
+  'CM-IAM-3': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamRolePolicyAttachment(s, 'VpcAccess', { role: 'migrate', policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }); },
+  'CM-IAM-4': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:eu-west-1:1:key/k'] }) }); },
+  'CM-IAM-5': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }) }); },
+  'CM-IAM-6': (s, p, k) => {
+    topics(p, k); consumerAcls(p, k); aws(s);
+    new IamRole(s, 'Role', { name: 'migrate', assumeRolePolicy: policyJson({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }) });
+  },
+  'CM-LOG-2': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new CloudwatchLogGroup(s, 'Logs', { name: '/mesh/x', retentionInDays: 7 }); },
+  'CM-ALARM-1': (s, p, k) => {
+    topics(p, k); consumerAcls(p, k); aws(s);
+    const topic = new SnsTopic(s, 'Alerts', { name: 'alerts', kmsMasterKeyId: 'alias/aws/sns' });
+    new CloudwatchMetricAlarm(s, 'Alarm', { alarmName: 'lag', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, threshold: 1, namespace: 'AWS/Kafka', metricName: 'SumOffsetLag', period: 300, statistic: 'Maximum', alarmActions: [topic.arn] });
+  },
   'CM-SECRET-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); k.saslPassword = 'not-a-real-password'; void s; },
 };
 
