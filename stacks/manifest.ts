@@ -108,6 +108,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
       minInsyncReplicas: e.kafka.minInsyncReplicas,
       retentionMaxMs: Object.fromEntries(Object.keys(e.retention).sort().map((k) => [k, e.retention[k as keyof typeof e.retention].maxMs])),
       ...(e.pricing ? { pricing: { currency: 'USD', ...e.pricing } } : {}),
+      ...(e.aws?.databaseTls ? { databaseTls: e.aws.databaseTls } : {}),
     })),
     products: plan.products.map((p) => ({
       id: p.id,

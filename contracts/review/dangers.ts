@@ -134,6 +134,18 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
       if (added.length) add('CM-DANGER-GRANT-WIDENS', `${c.kind === 'data' ? 'policy document' : c.type} at ${c.path} widens: allows ${added.slice(0, 8).join('; ')}${added.length > 8 ? ` and ${added.length - 8} more` : ''}`, false);
     }
 
+    if (c.type === 'aws_db_instance' && c.action === 'update' && c.before?.parameter_group_name !== c.after?.parameter_group_name) {
+      const id = String(c.after?.identifier ?? c.before?.identifier ?? c.path);
+      add('CM-DANGER-DB-REBOOT', `${c.type} at ${c.path} gets another parameter group: RDS applies it only after a reboot of the instance (it shows "pending-reboot" until then, and rds.force_ssl is not pinned meanwhile). Schedule one in a maintenance window: aws rds reboot-db-instance --db-instance-identifier ${id}`, false);
+    }
+
+    if (c.type === 'aws_lambda_function' && (c.action === 'create' || c.action === 'update' || c.action === 'replace')) {
+      const verify = (x: Readonly<Record<string, unknown>> | undefined) => ((x?.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}).DB_TLS_VERIFY;
+      if (verify(c.after) === 'false' && verify(c.before) !== 'false') {
+        add('CM-DANGER-TLS-UNVERIFIED', `the migration function at ${c.path} will connect to the database without verifying its TLS certificate (aws.databaseTls.verifyServerCertificate: false)`, false);
+      }
+    }
+
     if (isStateful({ type: c.type, path: c.path }) && (c.action === 'delete' || c.action === 'replace')) {
       add('CM-DANGER-DESTROY', `${c.type} at ${c.path} is ${c.action === 'delete' ? 'destroyed' : `destroyed and re-created (${c.replaceReason})`}: what it holds is lost${deletedContract}`, true);
     } else if (c.action === 'update' && isStateful({ type: c.type, path: c.path })) {

@@ -71,6 +71,8 @@ export interface ManifestEnvironment {
   readonly production: boolean;
   readonly adminPrincipal?: string;
   readonly pricing?: { readonly storagePerGbMonth: number; readonly partitionPerHour: number; readonly currency?: string };
+  /** How the migration function checks the database's TLS certificate (absent: not set, or no aws settings). */
+  readonly databaseTls?: { readonly caBundleFile?: string; readonly verifyServerCertificate?: boolean };
 }
 
 export interface ReviewManifest {

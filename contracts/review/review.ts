@@ -73,6 +73,10 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest): string
     if (widen.length <= 10) out.push(...widen.map(dangerLine));
     else out.push(`- ⚠️ warning · ${widen.length} new grants (CM-DANGER-GRANT-WIDENS) in ${[...byStack].map(([s, n]) => `${code(s)} (${n})`).join(', ')}:`, '', '<details><summary>New grants</summary>', '', ...widen.map(dangerLine), '', '</details>');
   }
+  // Standing, not a change: shown in every review while an environment opts out of verifying the database.
+  for (const e of head.environments.filter((x) => x.databaseTls?.verifyServerCertificate === false)) {
+    out.push(`- ⚠️ warning · environment ${code(e.name)} · CM-DANGER-TLS-UNVERIFIED: the migration function connects to the database WITHOUT verifying its TLS certificate (aws.databaseTls.verifyServerCertificate: false), so anything on the network path can pose as the database and receive the master password. Fix: commit the region's RDS CA bundle and set aws.databaseTls.caBundleFile (docs/aws-security.md).`);
+  }
   const findings = head.policy.findings;
   const suppressions = head.policy.suppressions;
   if (findings.length || suppressions.length) {

@@ -136,3 +136,16 @@ describe('review of the whole mesh as new', () => {
     expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
   });
 });
+
+describe('TLS to the database in the review', () => {
+  const withTls = (databaseTls: Record<string, unknown>) => ({ ...base, manifest: { ...base.manifest, environments: base.manifest.environments.map((e) => (e.name === 'dev' ? { ...e, databaseTls } : e)) } });
+  it('shows, in every review, an environment that does not verify the database certificate', () => {
+    const r = reviewMesh(base, withTls({ verifyServerCertificate: false }));
+    expect(r.markdown).toMatch(/⚠️ warning · environment `dev` · CM-DANGER-TLS-UNVERIFIED: the migration function connects to the database WITHOUT verifying its TLS certificate/);
+    expect(r.exitCode).toBe(0);
+  });
+  it('says nothing of an environment that verifies it against its CA bundle', () => {
+    expect(base.manifest.environments.map((e) => e.databaseTls)).toEqual([{ caBundleFile: 'certs/rds/eu-west-1-bundle.pem' }, { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' }]);
+    expect(reviewMesh(base, withTls({ caBundleFile: 'certs/rds/eu-west-1-bundle.pem' })).markdown).not.toContain('CM-DANGER-TLS-UNVERIFIED');
+  });
+});
