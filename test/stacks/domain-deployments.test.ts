@@ -163,6 +163,11 @@ describe('a domain stack with a deployed consumer', () => {
     for (const a of resources(tf, 'aws_cloudwatch_metric_alarm')) expect(a.alarm_name).toMatch(/^mesh-prod-payments-payment-events-v1-/);
   });
 
+  it('fails if any stack (platform, identities, domain) does not require Terraform 1.11 or later', () => {
+    expect(Object.keys(all).sort()).toEqual(['identities-dev', 'identities-prod', 'payments-dev', 'payments-prod', 'platform-dev', 'platform-prod']);
+    for (const t of Object.values(all)) expect(t.terraform.required_version).toBe('>= 1.11');
+  });
+
   it('encrypts the service\'s log group with the platform key', () => {
     expect(resources(tf, 'aws_cloudwatch_log_group')[0]).toMatchObject({ name: '/mesh/prod/payments/payment-events-v1/ledger', kms_key_id: KEY_REF });
   });
