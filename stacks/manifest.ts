@@ -8,7 +8,7 @@
 import { pgSchemaName, pgTableName } from '../contracts/derive/names';
 import { planSinks } from '../contracts/sql/sink-plan';
 import { sinkConsumers } from '../contracts/sql/sink-tables';
-import type { ContractPlan, MeshPlan, ProductPlan } from '../contracts/mesh';
+import { productWarnings, type ContractPlan, type MeshPlan, type ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
 import type { CostInputs } from '../contracts/cost/estimate';
 import { SIZE_SAMPLE_METHOD } from '../contracts/codec/size-sample';
@@ -89,6 +89,12 @@ function migrationsOf(pp: ProductPlan) {
   return migrations.length ? { migrations } : {};
 }
 
+/** What synth warned about the product in this stack (e.g. partitions locked below what its throughput needs). */
+function warningsOf(pp: ProductPlan) {
+  const warnings = productWarnings(pp);
+  return warnings.length ? { warnings } : {};
+}
+
 export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
   const environments = new Map(plan.stacks.map((s) => [s.environment.name, s.environment]));
   // Looked up once per product: a find() per product would be quadratic at mesh scale.
@@ -150,6 +156,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
         costInputs: costInputs(pp),
         ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
         ...migrationsOf(pp),
+        ...warningsOf(pp),
       })),
     })),
     policy: {
