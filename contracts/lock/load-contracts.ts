@@ -13,7 +13,7 @@
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { defaultCacheDir } from '../build-cache';
-import { productId } from '../derive/names';
+import { NAME_PATTERN, productId, VERSION_MAX } from '../derive/names';
 import { discoverProducts } from '../discover';
 import type { ProductEntry } from '../mesh';
 import type { Problem } from '../problems';
@@ -83,6 +83,12 @@ function declaredId(e: ProductEntry): string | undefined {
   return typeof s.domain === 'string' && typeof s.name === 'string' && typeof s.version === 'number' ? productId(s.domain, s.name, s.version) : undefined;
 }
 
+/** True when the product's domain, name and version are valid names, so that its id can be a lock's. */
+function validId(e: ProductEntry): boolean {
+  const s = e.product.spec as unknown as Record<string, unknown>;
+  return [s.domain, s.name].every((x) => typeof x === 'string' && NAME_PATTERN.test(x)) && Number.isInteger(s.version) && (s.version as number) >= 1 && (s.version as number) <= VERSION_MAX;
+}
+
 /** Reads the products, retirements, locks and migrations, and runs the checks that need more than one contract. */
 export function loadContracts(sources: ContractSources): LoadedContracts {
   const { root, productsDir, locksDir, migrationsDir, retiredFile } = sources;
@@ -115,8 +121,13 @@ export function loadContracts(sources: ContractSources): LoadedContracts {
   problems.push(...read.problems);
   // A lock is the record that a product was synthesized (and so may be deployed): its product must still be declared, or retired.
   const declared = new Set(discovered.entries.map(declaredId).filter((x): x is string => x !== undefined));
-  // What a file that does not load declares is unknown: the locks of its domain folder are not judged until it loads.
-  const unknownDomains = new Set(discovered.failed.map((f) => relative(productsDir, join(root, f)).split(sep)[0]));
+  // What a file that does not load, or declares no valid id, stands for is unknown: the locks of its domain folder
+  // are not judged until it loads and names itself (its own problem is reported meanwhile).
+  const folderOf = (source: string) => relative(productsDir, join(root, source)).split(sep)[0];
+  const unknownDomains = new Set([
+    ...discovered.failed.map(folderOf),
+    ...discovered.entries.filter((e) => !validId(e) && e.source).map((e) => folderOf(e.source as string)),
+  ]);
   for (const id of [...read.locks.keys()].sort()) {
     if (declared.has(id) || retiredIds.has(id)) continue;
     const m = /^(.+)\/(.+)@v(\d+)$/.exec(id) as RegExpExecArray;

@@ -72,6 +72,16 @@ describe('nothing is destroyed silently', () => {
     expect(readFileSync(join(out, 'stacks', 'customers-prod', 'cdk.tf.json'), 'utf8')).not.toContain('customers.customer-profile.v1');
   });
 
+  it('does not call a lock orphaned while its file does not load or declares no valid id: the file\u2019s own problem is reported', () => {
+    edit('customers/customer-profile.ts', "domain: 'customers'", "domain: 'cústomers'");
+    edit('orders/order-state.ts', "kind: 'entity',", "kind: 'entity',,");
+    const s = synth();
+    expect(s.code).toBe(1);
+    expect(s.output).toMatch(/domain: "cústomers" is not a lower-case kebab-case name .* e\.g\. "customers"/);
+    expect(s.output).toMatch(/products\/orders\/order-state\.ts: \(file\): the file does not compile: products\/orders\/order-state\.ts:\d+:\d+: Expected identifier but found ","/);
+    expect(s.output).not.toMatch(/has a lock but no contract file/);
+  });
+
   it('warns if a retired version still has its file: synth leaves it out and says to delete it', () => {
     retire('customers/consent-events@v1');
     const s = synth();
