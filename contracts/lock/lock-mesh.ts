@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { compileProduct, type CompiledProduct } from '../compile';
 import type { EnvironmentConfig } from '../environment';
-import { findCollisions, planMesh, type ProductEntry } from '../mesh';
+import { findCollisions, planMesh, productWarnings, type ProductEntry } from '../mesh';
 import { ContractError, formatProblem, formatProblems, type Problem } from '../problems';
 import type { ProductLock } from './lock-file';
 import { writeLock } from './lock-store';
@@ -84,8 +84,10 @@ export function lockMesh(options: LockMeshOptions): number {
     }
   }
   // What synth checks in each environment (retention bounds, deployments against partitions, …), under the new locks.
+  const warnings = [...loaded.warnings];
   try {
-    planMesh(locked, options.environments, { locks: next });
+    const plan = planMesh(locked, options.environments, { locks: next });
+    for (const st of plan.stacks) for (const p of st.products) for (const w of productWarnings(p)) warnings.push(`${st.name}: ${w}`);
   } catch (err) {
     if (!(err instanceof ContractError)) throw err;
     const seen = new Set(problems.map(formatProblem));
@@ -108,7 +110,7 @@ export function lockMesh(options: LockMeshOptions): number {
     writeFileSync(join(sources.migrationsDir, MIGRATION_RECORD_FILE), serializeMigrationRecord(reconciled.record));
     log.info(`  ✔ recorded ${reconciled.record.size - loaded.migrations.record.size} migration${reconciled.record.size - loaded.migrations.record.size === 1 ? '' : 's'} in ${migrationsFolder}/${MIGRATION_RECORD_FILE}`);
   }
-  for (const w of loaded.warnings) log.info(`warning: ${w}`);
+  for (const w of warnings) log.info(`warning: ${w}`);
   log.info(`contract-mesh: ${updates.length} lock${updates.length === 1 ? '' : 's'} written, ${products.length - updates.length} up to date. Commit contracts/locks/ and contracts/migrations/ with the contracts.`);
   return 0;
 }

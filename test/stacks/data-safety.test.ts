@@ -104,6 +104,7 @@ describe('capacity once partitions are locked', () => {
     expect(s.code).toBe(0);
     const warning = /warning: payments-prod: payments\/payment-events@v1 in prod: the contract's throughput now derives 16 partitions \([^)]*\), but the lock keeps 4 \(fixed at v1's first lock\); .* To carry it, add partitions: \{ grow: \{ prod: 16 \} \} to the contract and run `npm run contracts:lock`/;
     expect(s.output).toMatch(warning);
+    expect(lock()).toEqual({ code: 0, output: expect.stringMatching(warning) });
     const review = reviewMesh(EMPTY_OUTPUT, readSynthOutput(out), {}, false);
     expect(review.markdown).toMatch(/### Synth warnings\n\n(- .*\n)*- ⚠️ `payments-prod`: payments\/payment-events@v1 in prod: the contract's throughput now derives 16 partitions .*but the lock keeps 4/);
   });
