@@ -94,7 +94,7 @@ export function copyExampleContracts(work: string): string {
   const dsl = join(__dirname, '..', 'contracts', 'index');
   const products = join(work, 'products');
   cpSync(FIXTURE_PRODUCTS, products, { recursive: true });
-  for (const beside of ['locks', 'migrations']) {
+  for (const beside of ['locks', 'migrations', 'retired.json']) {
     if (existsSync(join(FIXTURES, beside))) cpSync(join(FIXTURES, beside), join(work, beside), { recursive: true });
   }
   writeFileSync(join(work, 'index.ts'), `export * from '${dsl.replace(/\\/g, '/')}';\n`);

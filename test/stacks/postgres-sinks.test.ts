@@ -7,7 +7,10 @@ import { planMesh } from '../../contracts/mesh';
 import { defineDataProduct } from '../../contracts/index';
 import { ContractError } from '../../contracts/problems';
 import { addPostgresSinks } from '../../stacks/postgres-sinks';
-import { dev, spec } from '../helpers';
+import { dev, FIXTURE_MIGRATIONS, spec } from '../helpers';
+
+/** The fixture contracts' committed migrations (never the live mesh's). */
+const FIXTURE = { migrationsRoot: FIXTURE_MIGRATIONS };
 
 const sinkConsumer = { name: 'ledger', principal: 'User:ledger-sink', sink: { postgres: { mode: 'upsert' } } };
 
@@ -25,7 +28,7 @@ describe('addPostgresSinks', () => {
   it("packages the committed migrations and reaches the database through the platform stack's outputs", () => {
     const s = new TerraformStack(Testing.app(), 'payments-dev');
     new AwsProvider(s, 'Aws', { region: 'eu-west-1' }); // the domain stack's provider
-    const m = addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }))!;
+    const m = addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), FIXTURE)!;
     expect(m).toBeDefined();
     const synth = JSON.parse(Testing.synth(s, true));
     expect(synth.data.aws_ssm_parameter).toBeUndefined();
@@ -54,11 +57,11 @@ describe('addPostgresSinks', () => {
     const current = plan.products[0].product.shape;
     const withHistory = (history: typeof current[]) => ({ ...plan, products: [{ ...plan.products[0], history }] });
     const evolved = { fields: [...current.fields, { name: 'channel', required: false, type: { kind: 'boolean' as const } }] };
-    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'a'), withHistory([current, evolved]))).toThrow(
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'a'), withHistory([current, evolved]), FIXTURE)).toThrow(
       /ledger\/0002_shape-2\.sql is missing/,
     );
     const retyped = { fields: current.fields.map((f) => (f.name === 'amountMinor' ? { ...f, type: { kind: 'string' as const } } : f)) };
-    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'b'), withHistory([current, retyped]))).toThrow(
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'b'), withHistory([current, retyped]), FIXTURE)).toThrow(
       /column type bigint would have to become text/,
     );
   });
@@ -66,7 +69,7 @@ describe('addPostgresSinks', () => {
   it('fails if the sink mode changed after the table was created', () => {
     const s = new TerraformStack(Testing.app(), 'payments-dev');
     const append = { ...sinkConsumer, sink: { postgres: { mode: 'append' } } };
-    expect(() => addPostgresSinks(s, stackPlan({ consumers: [append] }))).toThrow(/created in upsert mode and the contract now says append/);
+    expect(() => addPostgresSinks(s, stackPlan({ consumers: [append] }), FIXTURE)).toThrow(/created in upsert mode and the contract now says append/);
   });
 
   it('fails if a sink table has no committed migration, naming the product and the command', () => {
