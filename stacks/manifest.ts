@@ -9,7 +9,7 @@ import { pgSchemaName, pgTableName } from '../contracts/derive/names';
 import { planSinks } from '../contracts/sql/sink-plan';
 import type { CommittedFiles } from '../contracts/sql/migrations';
 import { sinkConsumers } from '../contracts/sql/sink-tables';
-import type { ContractPlan, MeshPlan, ProductPlan } from '../contracts/mesh';
+import { productWarnings, type ContractPlan, type MeshPlan, type ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
 import type { CostInputs } from '../contracts/cost/estimate';
 import { SIZE_SAMPLE_METHOD } from '../contracts/codec/size-sample';
@@ -92,6 +92,12 @@ function migrationsOf(pp: ProductPlan, committed?: CommittedFiles) {
   return migrations.length ? { migrations } : {};
 }
 
+/** What synth warned about the product in this stack (e.g. partitions locked below what its throughput needs). */
+function warningsOf(pp: ProductPlan) {
+  const warnings = productWarnings(pp);
+  return warnings.length ? { warnings } : {};
+}
+
 export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
   const environments = new Map(plan.stacks.map((s) => [s.environment.name, s.environment]));
   // Looked up once per product: a find() per product would be quadratic at mesh scale.
@@ -154,6 +160,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
         costInputs: costInputs(pp),
         ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
         ...migrationsOf(pp, extras.committedMigrations),
+        ...warningsOf(pp),
       })),
     })),
     policy: {

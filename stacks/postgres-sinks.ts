@@ -73,6 +73,8 @@ export function databaseTlsOf(env: EnvironmentConfig, projectRoot: string = PROJ
 
 export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options: PostgresSinksOptions = {}): SinkMigrations | undefined {
   const migrationsRoot = options.migrationsRoot ?? MIGRATIONS_ROOT;
+  // Nothing to read or add for a domain without sinks.
+  if (!plan.products.some((p) => p.product.consumers.some((c) => c.sink))) return undefined;
   const problems: Problem[] = [];
   const committed = readCommittedMigrations(migrationsRoot, plan.domain);
   const committedFiles = committedFilesOf(committed);

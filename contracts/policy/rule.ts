@@ -13,8 +13,12 @@ import type { EnvironmentConfig } from '../environment';
 /** `error` fails synth; `warning` is reported (synth log, mesh-manifest.json, review). */
 export type RuleLevel = 'error' | 'warning';
 
-/** What a Terraform element is in the synthesized configuration. */
-export type ElementKind = 'resource' | 'data' | 'provider';
+/**
+ * What a Terraform element is in the synthesized configuration; `asset` is a file or folder that synth copies into
+ * the stack's output (a `TerraformAsset`), whose `config` is `{ path, files }`: `files` holds the JSON files at the
+ * top of the asset, parsed, by name (e.g. the migration function's `migrations.json`).
+ */
+export type ElementKind = 'resource' | 'data' | 'provider' | 'asset';
 
 /** One synthesized Terraform element, as a rule sees it. */
 export interface PolicyResource {

@@ -56,6 +56,8 @@ export interface ManifestStackProduct {
   readonly migrations?: ReadonlyArray<{ readonly name: string; readonly sql: string }>;
   /** Consumer deployments, when they exist. */
   readonly deployments?: ReadonlyArray<Record<string, unknown>>;
+  /** What synth warned about (e.g. partitions locked below what the throughput needs), when anything. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ManifestStack {

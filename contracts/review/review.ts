@@ -49,6 +49,7 @@ export function reviewMesh(base: SynthOutput, head: SynthOutput, options: Review
   md.push(exitCode ? `**❌ ${blocking.length} unacknowledged error${blocking.length === 1 ? '' : 's'} block${blocking.length === 1 ? 's' : ''} this change.**` : '**✅ Nothing blocks this change.**');
   md.push('', `Base: ${hasBase ? (options.baseLabel ?? 'base') : 'nothing (the whole mesh is reviewed as new)'} · Head: ${options.headLabel ?? 'head'} · ${changes.length} resource change${changes.length === 1 ? '' : 's'} in ${new Set(changes.map((c) => c.stack)).size} stack(s).`, '');
   md.push(...dangerSection(dangers, head.manifest));
+  md.push(...warningSection(head.manifest));
   md.push(...summarySection(summary, base, head));
   md.push(...productSection(base.manifest, head.manifest, changes));
   md.push(...costSection(base.manifest, head.manifest));
@@ -86,6 +87,15 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest): string
   }
   out.push('');
   return out;
+}
+
+/** What synth warned about in the head (each product in each stack), as synth printed it. */
+function warningSection(head: ReviewManifest): string[] {
+  const lines = head.stacks.flatMap((s) => s.products.flatMap((p) => (p.warnings ?? []).map((w) => `- ⚠️ ${code(s.name)}: ${esc(w)}`)));
+  if (!lines.length) return [];
+  const out = ['### Synth warnings', ''];
+  if (lines.length <= 10) return [...out, ...lines, ''];
+  return [...out, `<details><summary>${lines.length} warnings</summary>`, '', ...lines, '', '</details>', ''];
 }
 
 function summarySection(rows: readonly SummaryRow[], base: SynthOutput, head: SynthOutput): string[] {

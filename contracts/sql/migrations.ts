@@ -128,22 +128,20 @@ interface Step {
 const FILE_NAME = /^(\d{4})_([a-z0-9-]+)\.sql$/;
 
 /**
- * Numbers a table's steps: a step already committed keeps its file (number and text: committed
- * migrations are frozen), and every other step is numbered after the last committed file, in order.
+ * Numbers a table's steps: a step already committed keeps its file's number, and every other step is
+ * numbered after the last committed file, in order. The text is always the generator's: the record of
+ * the generated migrations (`contracts/migrations/checksums.json`) compares it with what is on disk.
  */
 function numberSteps(table: SinkTable, steps: readonly Step[], committed: readonly CommittedFile[]): Migration[] {
-  const bySlug = new Map<string, { n: number; sql: string }>();
+  const numbers = new Map<string, number>();
   let last = 0;
   for (const f of committed) {
     const m = FILE_NAME.exec(f.name);
     if (!m) continue;
-    bySlug.set(m[2], { n: Number(m[1]), sql: f.sql });
+    numbers.set(m[2], Number(m[1]));
     last = Math.max(last, Number(m[1]));
   }
-  const out = steps.map((s) => {
-    const c = bySlug.get(s.slug);
-    return c ? migration(table, c.n, s.slug, c.sql, s.notes) : migration(table, ++last, s.slug, s.sql, s.notes);
-  });
+  const out = steps.map((s) => migration(table, numbers.get(s.slug) ?? ++last, s.slug, s.sql, s.notes));
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -155,7 +153,10 @@ export function tableMigrations(product: CompiledProduct, table: SinkTable, hist
   const problems: Problem[] = [];
   const tableName = qualified(table.schema.value, table.table.value);
   const columns = history[0].fields.map(columnOf);
-  const steps: Step[] = [{ slug: 'create', sql: createSql(product, table, columns), notes: [] }];
+  // The privilege revision the table was created at: the committed create migration's, else the current one.
+  const committedCreate = committed.find((f) => FILE_NAME.exec(f.name)?.[2] === 'create');
+  const createdAt = committedCreate ? createdRevision(committedCreate.sql) : PRIVILEGES_REVISION;
+  const steps: Step[] = [{ slug: 'create', sql: createSql(product, table, columns, createdAt), notes: [] }];
   for (let k = 1; k < history.length; k++) {
     const statements: string[] = [];
     const notes: string[] = [];
@@ -216,8 +217,7 @@ export function tableMigrations(product: CompiledProduct, table: SinkTable, hist
     }
   }
   // A table whose create migration was written at an older privilege revision is brought up to date.
-  const create = committed.find((f) => FILE_NAME.exec(f.name)?.[2] === 'create');
-  for (let r = (create ? createdRevision(create.sql) : PRIVILEGES_REVISION) + 1; r <= PRIVILEGES_REVISION; r++) {
+  for (let r = createdAt + 1; r <= PRIVILEGES_REVISION; r++) {
     steps.push({ slug: `privileges-v${r}`, sql: privilegesSql(table, r), notes: [`privilege revision ${r} for a table created at revision ${r - 1}: ${REVISION_SUMMARY}.`] });
   }
   return { result: { table, migrations: numberSteps(table, steps, committed), columns }, problems };
@@ -335,11 +335,39 @@ function databaseSql(table: SinkTable): string[] {
   ];
 }
 
-/** `0001_create.sql`: roles, schema, table, grants, and the database-level statements. */
-export function createSql(product: CompiledProduct, table: SinkTable, columns: readonly Column[]): string {
+/**
+ * `0001_create.sql`: roles, schema, table, grants, and the database-level statements. The generator
+ * still writes every revision it ever wrote, byte for byte, so that a committed create migration is
+ * always what the generator writes for its table (the record of the generated migrations relies on it).
+ * @param revision the privilege revision @default PRIVILEGES_REVISION
+ */
+export function createSql(product: CompiledProduct, table: SinkTable, columns: readonly Column[], revision: number = PRIVILEGES_REVISION): string {
+  if (revision === 1) return createSqlRevision1(product, table, columns);
+  if (revision !== PRIVILEGES_REVISION) throw new Error(`no privilege revision ${revision} (the latest is ${PRIVILEGES_REVISION})`);
   const { owner, login, analyst } = table.roles;
   const schema = ident(table.schema.value);
   const name = qualified(table.schema.value, table.table.value);
+  return [
+    `-- contract-mesh migration for ${table.product}, consumer "${table.consumer}" (${table.mode}): creates its sink table.`,
+    '-- Generated once, then frozen: never edit a committed migration.',
+    `${REVISION_MARK} ${PRIVILEGES_REVISION} (${REVISION_SUMMARY}).`,
+    ...rolesSql(table),
+    `GRANT ${ident(owner)} TO CURRENT_USER;`,
+    `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${ident(owner)};`,
+    `GRANT USAGE ON SCHEMA ${schema} TO ${ident(analyst)}, ${ident(login)};`,
+    `CREATE TABLE ${name} (`,
+    tableDefinition(product, table, columns),
+    ');',
+    `ALTER TABLE ${name} OWNER TO ${ident(owner)};`,
+    ...tableGrantsSql(table, false),
+    ...databaseSql(table),
+    `COMMENT ON TABLE ${name} IS ${literal(`${table.product} as sunk by consumer ${table.consumer} (${table.mode}); managed by contract-mesh.`)};`,
+    '',
+  ].join('\n');
+}
+
+/** The table definition's lines (columns, ingestion columns, primary key, CHECKs), shared by every revision. */
+function tableDefinition(product: CompiledProduct, table: SinkTable, columns: readonly Column[]): string {
   const { partition, offset, ingestedAt } = INGESTION_COLUMNS;
   const defs = columns.map((c) => `  ${ident(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
   defs.push(`  ${ident(partition)} integer NOT NULL`, `  ${ident(offset)} bigint NOT NULL`, `  ${ident(ingestedAt)} timestamptz NOT NULL DEFAULT now()`);
@@ -351,20 +379,40 @@ export function createSql(product: CompiledProduct, table: SinkTable, columns: r
       : `  CONSTRAINT ${ident(`${table.table.value}_pk`)} PRIMARY KEY (${ident(partition)}, ${ident(offset)})`,
   );
   for (const c of columns) if (c.check) defs.push(`  CONSTRAINT ${ident(checkName(c.name))} CHECK (${checkSql(c.name, c.check)})`);
+  return defs.join(',\n');
+}
+
+/**
+ * The create migration as the first generator wrote it (revision 1, frozen: never change a byte). Its
+ * login role could UPDATE and DELETE an append table, and PUBLIC kept its default rights; the table's
+ * `privileges-v2` migration corrects both.
+ */
+function createSqlRevision1(product: CompiledProduct, table: SinkTable, columns: readonly Column[]): string {
+  const { owner, login, analyst } = table.roles;
+  const schema = ident(table.schema.value);
+  const name = qualified(table.schema.value, table.table.value);
+  const role = (r: string, canLogin: boolean) =>
+    `  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${literal(r)}) THEN CREATE ROLE ${ident(r)} ${canLogin ? 'LOGIN' : 'NOLOGIN'}; END IF;`;
   return [
     `-- contract-mesh migration for ${table.product}, consumer "${table.consumer}" (${table.mode}): creates its sink table.`,
     '-- Generated once, then frozen: never edit a committed migration.',
-    `${REVISION_MARK} ${PRIVILEGES_REVISION} (${REVISION_SUMMARY}).`,
-    ...rolesSql(table),
+    'DO $$',
+    'BEGIN',
+    role(owner, false),
+    role(analyst, false),
+    role(login, true),
+    'END',
+    '$$;',
     `GRANT ${ident(owner)} TO CURRENT_USER;`,
     `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${ident(owner)};`,
     `GRANT USAGE ON SCHEMA ${schema} TO ${ident(analyst)}, ${ident(login)};`,
     `CREATE TABLE ${name} (`,
-    defs.join(',\n'),
+    tableDefinition(product, table, columns),
     ');',
     `ALTER TABLE ${name} OWNER TO ${ident(owner)};`,
-    ...tableGrantsSql(table, false),
-    ...databaseSql(table),
+    `REVOKE ALL ON TABLE ${name} FROM PUBLIC;`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${name} TO ${ident(login)};`,
+    `GRANT SELECT ON TABLE ${name} TO ${ident(analyst)};`,
     `COMMENT ON TABLE ${name} IS ${literal(`${table.product} as sunk by consumer ${table.consumer} (${table.mode}); managed by contract-mesh.`)};`,
     '',
   ].join('\n');

@@ -21,7 +21,8 @@ import { Topic } from '../../.gen/providers/kafka/topic';
 import { MESH_RULES } from '../../contracts/policy/pack';
 import { MeshPolicy } from '../../constructs/mesh-policy';
 import { productPlan } from '../contracts/policy/policy-helpers';
-import { prod } from '../helpers';
+import { SinkMigrations } from '../../constructs/sink-migrations';
+import { dev, prod } from '../helpers';
 
 const plan = productPlan(prod);
 const HOUR = 3_600_000;
@@ -121,5 +122,38 @@ describe('every error-level rule fails synth', () => {
     const { app, policy } = build(BREAKS[id]);
     expect(() => app.synth()).toThrow(new RegExp(`\\[${id}\\]`));
     expect(policy.findings.filter((f) => f.level === 'error').map((f) => f.rule)).toContain(id);
+  });
+});
+
+describe('CM-SQL-1 reads the migrations the migration function runs (its bundled migrations.json)', () => {
+  const sink = (sql: string) => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'policy-bundle-')), stackTraces: false });
+    const stack = new TerraformStack(app, 'payments-dev');
+    new AwsProvider(stack, 'Aws', { region: 'eu-west-1' });
+    new SinkMigrations(stack, 'PostgresSinks', {
+      domain: 'payments',
+      environment: 'dev',
+      region: 'eu-west-1',
+      accountId: '111111111111',
+      migrations: [{ id: 'payments/payment-events.v1/ledger/0001_create.sql', sql: 'CREATE TABLE payments.t (x int);' }, { id: 'payments/payment-events.v1/ledger/0002_x.sql', sql }],
+      loginRoles: ['payments__ledger'],
+      logsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/platform',
+      database: { host: 'db', name: 'mesh', masterSecretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:rds', subnetIds: ['subnet-a'], securityGroupIds: ['sg-a'], verifyServerCertificate: false },
+    });
+    const policy = new MeshPolicy({ environment: dev });
+    Aspects.of(stack).add(policy);
+    return { app, policy };
+  };
+  it('holds for additive migrations', () => {
+    const { app, policy } = sink('ALTER TABLE payments.t ADD COLUMN y text;');
+    expect(() => app.synth()).not.toThrow();
+    expect(policy.findings.filter((f) => f.rule === 'CM-SQL-1')).toEqual([]);
+  });
+  it('fails synth if a bundled migration drops something, naming the migration', () => {
+    const { app, policy } = sink('DROP TABLE payments.t;');
+    expect(() => app.synth()).toThrow(/\[CM-SQL-1\]/);
+    expect(policy.findings.filter((f) => f.rule === 'CM-SQL-1').map((f) => f.message)).toEqual([
+      expect.stringContaining('the migrations bundled at payments-dev/PostgresSinks/Bundle contain DROP TABLE (payments/payment-events.v1/ledger/0002_x.sql)'),
+    ]);
   });
 });

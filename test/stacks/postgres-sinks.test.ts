@@ -9,7 +9,8 @@ import { ContractError } from '../../contracts/problems';
 import { addPostgresSinks } from '../../stacks/postgres-sinks';
 import { dev, FIXTURE_MIGRATIONS, spec } from '../helpers';
 
-const fixtures = { migrationsRoot: FIXTURE_MIGRATIONS };
+/** The fixture contracts' committed migrations (never the live mesh's). */
+const FIXTURE = { migrationsRoot: FIXTURE_MIGRATIONS };
 
 const sinkConsumer = { name: 'ledger', principal: 'User:ledger-sink', sink: { postgres: { mode: 'upsert' } } };
 
@@ -23,14 +24,14 @@ const functionOf = (s: TerraformStack) => Object.values(JSON.parse(Testing.synth
 describe('addPostgresSinks', () => {
   it('adds nothing to a domain without sinks', () => {
     const s = new TerraformStack(Testing.app(), 'payments-dev');
-    expect(addPostgresSinks(s, stackPlan({ consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }] }), fixtures)).toBeUndefined();
+    expect(addPostgresSinks(s, stackPlan({ consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }] }), FIXTURE)).toBeUndefined();
     expect(Testing.synth(s)).not.toMatch(/aws_lambda_function/);
   });
 
   it("packages the committed migrations and reaches the database through the platform stack's outputs", () => {
     const s = new TerraformStack(Testing.app(), 'payments-dev');
     new AwsProvider(s, 'Aws', { region: 'eu-west-1' }); // the domain stack's provider
-    const m = addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), fixtures)!;
+    const m = addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), FIXTURE)!;
     expect(m).toBeDefined();
     const synth = JSON.parse(Testing.synth(s, true));
     expect(synth.data.aws_ssm_parameter).toBeUndefined();
@@ -60,11 +61,11 @@ describe('addPostgresSinks', () => {
     const withHistory = (history: typeof current[]) => ({ ...plan, products: [{ ...plan.products[0], history }] });
     const evolved = { fields: [...current.fields, { name: 'channel', required: false, type: { kind: 'boolean' as const } }] };
     // Numbered after the last committed file of the table (0001_create, 0002_privileges-v2).
-    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'a'), withHistory([current, evolved]), fixtures)).toThrow(
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'a'), withHistory([current, evolved]), FIXTURE)).toThrow(
       /ledger\/0003_shape-2\.sql is missing/,
     );
     const retyped = { fields: current.fields.map((f) => (f.name === 'amountMinor' ? { ...f, type: { kind: 'string' as const } } : f)) };
-    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'b'), withHistory([current, retyped]), fixtures)).toThrow(
+    expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'b'), withHistory([current, retyped]), FIXTURE)).toThrow(
       /column type bigint would have to become text/,
     );
   });
@@ -72,7 +73,7 @@ describe('addPostgresSinks', () => {
   it('fails if the sink mode changed after the table was created', () => {
     const s = new TerraformStack(Testing.app(), 'payments-dev');
     const append = { ...sinkConsumer, sink: { postgres: { mode: 'append' } } };
-    expect(() => addPostgresSinks(s, stackPlan({ consumers: [append] }), fixtures)).toThrow(/created in upsert mode and the contract now says append/);
+    expect(() => addPostgresSinks(s, stackPlan({ consumers: [append] }), FIXTURE)).toThrow(/created in upsert mode and the contract now says append/);
   });
 
   it('fails if a sink table has no committed migration, naming the product and the command', () => {
@@ -103,7 +104,7 @@ describe('addPostgresSinks', () => {
     it('bundles the environment\'s CA bundle and verifies the server', () => {
       const s = new TerraformStack(Testing.app(), 'payments-dev');
       new AwsProvider(s, 'Aws', { region: 'eu-west-1' });
-      addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), fixtures);
+      addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }), FIXTURE);
       expect(functionOf(s).environment.variables.DB_TLS_VERIFY).toBe('true');
       expect(dev.aws!.databaseTls).toEqual({ caBundleFile: 'certs/rds/eu-west-1-bundle.pem' });
     });
@@ -111,14 +112,14 @@ describe('addPostgresSinks', () => {
     it('connects unverified only when the environment says verifyServerCertificate: false', () => {
       const s = new TerraformStack(Testing.app(), 'payments-dev');
       new AwsProvider(s, 'Aws', { region: 'eu-west-1' });
-      addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }, withTls({ verifyServerCertificate: false })), fixtures);
+      addPostgresSinks(s, stackPlan({ consumers: [sinkConsumer] }, withTls({ verifyServerCertificate: false })), FIXTURE);
       expect(functionOf(s).environment.variables.DB_TLS_VERIFY).toBe('false');
     });
 
     it('fails if the environment says nothing, naming the environment, the setting and where to download the bundle', () => {
       let err: unknown;
       try {
-        addPostgresSinks(new TerraformStack(Testing.app(), 'payments-dev'), stackPlan({ consumers: [sinkConsumer] }, withTls(undefined)), fixtures);
+        addPostgresSinks(new TerraformStack(Testing.app(), 'payments-dev'), stackPlan({ consumers: [sinkConsumer] }, withTls(undefined)), FIXTURE);
       } catch (e) {
         err = e;
       }
@@ -132,7 +133,7 @@ describe('addPostgresSinks', () => {
     });
 
     it('fails if the CA bundle file is not in the repository', () => {
-      expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'payments-dev'), stackPlan({ consumers: [sinkConsumer] }, withTls({ caBundleFile: 'certs/rds/nowhere.pem' })), fixtures)).toThrow(
+      expect(() => addPostgresSinks(new TerraformStack(Testing.app(), 'payments-dev'), stackPlan({ consumers: [sinkConsumer] }, withTls({ caBundleFile: 'certs/rds/nowhere.pem' })), FIXTURE)).toThrow(
         /environment dev \(stacks\/environments\.ts\): aws\.databaseTls\.caBundleFile: certs\/rds\/nowhere\.pem does not exist/,
       );
     });

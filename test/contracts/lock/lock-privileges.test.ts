@@ -2,10 +2,11 @@
  * Upgrading the privilege model: tables created by an older generator get their narrower grants
  * through a new generated migration, which `contracts:lock` writes like any other and synth requires.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { lockMesh } from '../../../contracts/lock/lock-mesh';
 import { readCommittedMigrations } from '../../../contracts/sql/committed';
+import { MIGRATION_RECORD_FILE, parseMigrationRecord, serializeMigrationRecord } from '../../../contracts/sql/migration-record';
 import { synthesizeMesh } from '../../../stacks/app';
 import { ENVIRONMENTS } from '../../../stacks/environments';
 import { copyExampleContracts, fixtureSynth } from '../../helpers';
@@ -27,7 +28,11 @@ describe('privilege migrations of tables created before revision 2', () => {
 
   it('fails synth while a table lacks its privileges migration, naming the file and contracts:lock', () => {
     expect(upgrades.length).toBe(3);
+    // The repository as it was before the upgrade: no privileges migration, none recorded.
     for (const m of upgrades) unlinkSync(join(migrations, m.id));
+    const recordFile = join(migrations, MIGRATION_RECORD_FILE);
+    const { record } = parseMigrationRecord(readFileSync(recordFile, 'utf8'));
+    writeFileSync(recordFile, serializeMigrationRecord(new Map([...record!].filter(([id]) => !id.endsWith('/0002_privileges-v2.sql')))));
     const l = logger();
     expect(synthesizeMesh({ ...options, outdir: join(work, 'out'), log: l.log })).toBe(1);
     const out = l.lines.join('\n');
@@ -41,9 +46,11 @@ describe('privilege migrations of tables created before revision 2', () => {
     const l = logger();
     expect(lockMesh({ ...options, log: l.log })).toBe(0);
     for (const m of upgrades) {
-      expect(l.lines).toContain(`  ✔ wrote contracts/migrations/${m.id}`);
+      expect(l.lines).toContain(`  ✔ wrote ${relative(work, migrations)}/${m.id}`);
       expect(readFileSync(join(migrations, m.id), 'utf8')).toBe(m.sql);
     }
+    // …and records each in the record of generated migrations, which synth checks.
+    expect(readFileSync(join(migrations, MIGRATION_RECORD_FILE), 'utf8')).toBe(readFileSync(join(fixtureSynth().migrationsDir, MIGRATION_RECORD_FILE), 'utf8'));
     for (const m of creates) expect(readFileSync(join(migrations, m.id), 'utf8')).toBe(m.sql);
     const again = logger();
     expect(lockMesh({ ...options, log: again.log })).toBe(0);

@@ -176,6 +176,29 @@ describe('CM-SQL-1 no dropping migration', () => {
     expect(NO_DROPPING_MIGRATION.check(r, ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('DROP COLUMN') });
   });
   it('is not applicable to a resource without SQL', () => expect(verdict(NO_DROPPING_MIGRATION, topicElement(plan))).toBe('NOT_APPLICABLE'));
+
+  it('holds for what the generator writes when a field becomes optional or its bounds widen (no data lost)', () => {
+    expect(migrationDrops('ALTER TABLE "p"."t" ALTER COLUMN "c" DROP NOT NULL;')).toEqual([]);
+    expect(migrationDrops('ALTER TABLE "p"."t" DROP CONSTRAINT IF EXISTS "t_c_check", ADD CONSTRAINT "t_c_check" CHECK (c <= 10);')).toEqual([]);
+    expect(migrationDrops('ALTER TABLE t ALTER COLUMN c DROP NOT NULL, DROP COLUMN d;')).toEqual(['DROP COLUMN']);
+  });
+
+  describe('in the migrations bundled with the migration function (an asset\'s migrations.json)', () => {
+    const bundle = (migrations: Array<{ id: string; sql: string }>) => element('terraform_asset', { path: 'assets/x/archive.zip', files: { 'migrations.json': migrations } }, 'asset', 'payments-prod/PostgresSinks/Bundle');
+    it('holds for additive migrations', () => {
+      expect(verdict(NO_DROPPING_MIGRATION, bundle([{ id: 'payments/a.v1/ledger/0001_create.sql', sql: 'CREATE TABLE t (x int);' }]))).toBe('COMPLIANT');
+    });
+    it('fails if a bundled migration drops something, naming the migration', () => {
+      const r = bundle([
+        { id: 'payments/a.v1/ledger/0001_create.sql', sql: 'CREATE TABLE t (x int);' },
+        { id: 'payments/a.v1/ledger/0002_x.sql', sql: 'DROP TABLE t;' },
+      ]);
+      expect(NO_DROPPING_MIGRATION.check(r, ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: 'the migrations bundled at payments-prod/PostgresSinks/Bundle contain DROP TABLE (payments/a.v1/ledger/0002_x.sql).' });
+    });
+    it('is not applicable to an asset without SQL', () => {
+      expect(verdict(NO_DROPPING_MIGRATION, element('terraform_asset', { path: 'a', files: {} }, 'asset'))).toBe('NOT_APPLICABLE');
+    });
+  });
 });
 
 describe('CM-IAM-1 and CM-IAM-2 IAM grants', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from '../../../contracts/index';
 import { shapeOf, type Shape } from '../../../contracts/schema/shape';
 import { readCommittedMigrations, writeMigrations } from '../../../contracts/sql/committed';
-import { checksumOf, createdRevision, loginPrivileges, migrationsFor, PRIVILEGES_REVISION, privilegesSql, type CommittedFile } from '../../../contracts/sql/migrations';
+import { checksumOf, createdRevision, createSql, loginPrivileges, migrationsFor, PRIVILEGES_REVISION, privilegesSql, type CommittedFile } from '../../../contracts/sql/migrations';
 import { planSinks } from '../../../contracts/sql/sink-plan';
 import { compiled } from '../../helpers';
 
@@ -141,8 +141,8 @@ describe('a table with committed migrations', () => {
   const p = product(v1);
   const dir = 'payments/payment-events.v1/ledger';
   const fresh = migrationsFor(p, [shape(v1)]).tables[0];
-  /** The create migration as the first generator wrote it (no revision mark). */
-  const revision1: CommittedFile = { name: '0001_create.sql', sql: fresh.migrations[0].sql.split('\n').filter((l) => !l.startsWith('-- contract-mesh privileges:')).join('\n') };
+  /** The create migration as the first generator wrote it (no revision mark): the generator still writes it, byte for byte. */
+  const revision1: CommittedFile = { name: '0001_create.sql', sql: createSql(p, fresh.table, fresh.columns, 1) };
   const committed = (files: CommittedFile[]) => (d: string) => (d === dir ? files : []);
 
   it('gets no privileges migration when it was created at the current revision', () => {
@@ -153,8 +153,10 @@ describe('a table with committed migrations', () => {
   it('fails if a table created at revision 1 had no privileges migration: it gets one, numbered after its last committed file', () => {
     const [t] = migrationsFor(p, [shape(v1)], committed([revision1])).tables;
     expect(t.migrations.map((m) => m.name)).toEqual(['0001_create.sql', '0002_privileges-v2.sql']);
-    // The committed create is taken as it is on disk (frozen), not as the generator would write it today.
+    // The create is written as it was at revision 1 (what is committed), so the record of generated migrations matches it.
     expect(t.migrations[0].sql).toBe(revision1.sql);
+    expect(revision1.sql).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "payments"."payment_events_v1__ledger" TO "payments__ledger";');
+    expect(createdRevision(revision1.sql)).toBe(1);
     expect(t.migrations[1].sql).toBe(privilegesSql(t.table, 2));
     expect(t.migrations[1].sql).toContain('REVOKE ALL ON TABLE "payments"."payment_events_v1__ledger" FROM "payments__ledger", "payments_analyst";');
     expect(t.migrations[1].sql).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "payments"."payment_events_v1__ledger" TO "payments__ledger";');
@@ -165,7 +167,8 @@ describe('a table with committed migrations', () => {
     const v2 = v1.extend({ channel: z.string().optional() });
     const [before] = migrationsFor(product(v2), [shape(v1), shape(v2)], committed([revision1, { name: '0002_shape-2.sql', sql: '-- shape 2 as committed\n' }])).tables;
     expect(before.migrations.map((m) => m.name)).toEqual(['0001_create.sql', '0002_shape-2.sql', '0003_privileges-v2.sql']);
-    expect(before.migrations[1].sql).toBe('-- shape 2 as committed\n');
+    // The text is always the generator's: the record of generated migrations compares it with the file on disk.
+    expect(before.migrations[1].sql).toMatch(/^-- contract-mesh migration for payments\/payment-events@v1, consumer "ledger": follows shape 2/);
     const v3 = v2.extend({ score: z.number().optional() });
     const files = [revision1, { name: '0002_privileges-v2.sql', sql: privilegesSql(fresh.table, 2) }];
     const [after] = migrationsFor(product(v3), [shape(v1), shape(v3)], committed(files)).tables;
@@ -174,6 +177,7 @@ describe('a table with committed migrations', () => {
 
   it('fails to plan a privilege revision that does not exist', () => {
     expect(() => privilegesSql(fresh.table, 3)).toThrow(/no privilege revision 3/);
+    expect(() => createSql(p, fresh.table, fresh.columns, 3)).toThrow(/no privilege revision 3/);
   });
 });
 
