@@ -5,8 +5,8 @@
  * 2. synth and policy — every stack synthesizes (into a temporary folder; `cdktf.out/` is left alone) and no policy
  *    rule fails;
  * 3. buf lint — the generated protos pass `buf lint`;
- * 4. migrations — the committed Postgres sink migrations are exactly what `npm run contracts:lock` writes for the
- *    lock histories.
+ * 4. migrations — the committed Postgres sink migrations are exactly what `npm run contracts:lock` wrote (its record,
+ *    `contracts/migrations/checksums.json`), and none that the lock histories need is missing.
  *
  * Prints one line per check (✔/✖) with every problem under it and the fix; exits 1 when any check fails. `npm test`
  * runs it on the live mesh (test/mesh/check.test.ts). A failing check skips the ones that need it.
@@ -14,13 +14,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { defaultCacheDir } from '../contracts/build-cache';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { formatProblem, type Problem } from '../contracts/problems';
 import type { Finding } from '../contracts/policy/rule';
-import { readCommittedMigrations } from '../contracts/sql/committed';
-import { checkCommittedMigrations, type ExpectedMigration } from '../contracts/sql/migration-check';
+import { committedFilesOf } from '../contracts/sql/committed';
+import type { Migration } from '../contracts/sql/migrations';
+import { readMigrationsOnDisk, reconcileMigrations } from '../contracts/sql/migration-record';
 import { planSinks } from '../contracts/sql/sink-plan';
 import { loadMesh, synthesizeMesh } from '../stacks/app';
 
@@ -79,13 +80,16 @@ export function checkMesh(options: CheckOptions = {}): number {
   const mesh = { ...options, root, productsDir, migrationsDir };
   const outcomes: Outcome[] = [];
 
-  // 1. Contracts and locks: synth's own checks, before anything is built.
+  // 1. Contracts and locks: synth's own checks, before anything is built (its migration findings are reported under 4).
   const loaded = loadMesh(mesh);
   const plan = loaded.plan;
+  const isMigration = (p: Problem) => p.field === '(migration)' || p.field === '(migrations)';
+  const contractProblems = loaded.problems.filter((p) => !isMigration(p));
+  const migrationProblems = loaded.problems.filter(isMigration);
   const domains = plan ? new Set(plan.products.map((p) => p.domain)).size : 0;
   log.info(`contract-mesh check of ${relative(process.cwd(), dirname(productsDir)) || '.'}/${plan ? `: ${plan.products.length} data product${plan.products.length === 1 ? '' : 's'} in ${domains} domain${domains === 1 ? '' : 's'}` : ''}`);
-  if (!plan) {
-    outcomes.push({ name: 'contracts and locks', ok: false, summary: `${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}`, details: loaded.problems.map((p) => `✖ ${formatProblem(p)}`) });
+  if (contractProblems.length) {
+    outcomes.push({ name: 'contracts and locks', ok: false, summary: `${contractProblems.length} problem${contractProblems.length === 1 ? '' : 's'}`, details: contractProblems.map((p) => `✖ ${formatProblem(p)}`) });
   } else {
     outcomes.push({ name: 'contracts and locks', ok: true, summary: `every contract is valid, locked, and its lock is up to date` });
   }
@@ -95,7 +99,7 @@ export function checkMesh(options: CheckOptions = {}): number {
   try {
     const outdir = join(work, 'cdktf.out');
     let synthOk = false;
-    if (!plan) outcomes.push({ name: 'synth and policy', ok: 'skipped', summary: 'skipped: fix the contracts and locks first' });
+    if (!plan) outcomes.push({ name: 'synth and policy', ok: 'skipped', summary: `skipped: fix the ${contractProblems.length ? 'contracts and locks' : 'migrations'} first` });
     else {
       const lines: string[] = [];
       const code = synthesizeMesh({ ...mesh, outdir, log: { info: (m) => lines.push(m), error: (m) => lines.push(m) } });
@@ -128,26 +132,36 @@ export function checkMesh(options: CheckOptions = {}): number {
         : { name: 'buf lint', ok: false, summary: 'the generated protos fail buf lint (a contract-mesh bug: please report it with the output below)', details: lint.output.split('\n') });
     }
 
-    // 4. Committed migrations against what contracts:lock writes for each lock history.
-    if (!plan) outcomes.push({ name: 'migrations', ok: 'skipped', summary: 'skipped: fix the contracts and locks first' });
+    // 4. Committed migrations: each one recorded as contracts:lock wrote it (synth's check), none the histories need missing.
+    if (migrationProblems.length) {
+      outcomes.push({ name: 'migrations', ok: false, summary: `${migrationProblems.length} problem${migrationProblems.length === 1 ? '' : 's'}`, details: migrationProblems.map((p) => `✖ ${formatProblem(p)}`) });
+    } else if (!plan) outcomes.push({ name: 'migrations', ok: 'skipped', summary: 'skipped: fix the contracts and locks first' });
     else {
-      const expected: ExpectedMigration[] = [];
-      const planProblems: Problem[] = [];
+      const onDisk = readMigrationsOnDisk(migrationsDir, root);
+      const committed = committedFilesOf(onDisk.files);
+      const generated: Migration[] = [];
+      const problems: Problem[] = [];
       const seen = new Set<string>();
-      for (const s of plan.stacks) {
-        for (const p of s.products) {
+      for (const st of plan.stacks) {
+        for (const p of st.products) {
           if (seen.has(p.product.id)) continue;
           seen.add(p.product.id);
-          const sinks = planSinks(p.product, p.history);
-          planProblems.push(...sinks.problems);
-          for (const sink of sinks.sinks) for (const m of sink.migrations) expected.push({ product: p.product.id, consumer: sink.table.consumer, id: m.id, checksum: m.checksum });
+          const sinks = planSinks(p.product, p.history, committed);
+          problems.push(...sinks.problems);
+          for (const k of sinks.sinks) generated.push(...k.migrations);
         }
       }
-      const committed = readCommittedMigrations(migrationsDir);
-      const problems = [...planProblems, ...checkCommittedMigrations({ expected, committed, products: plan.products.map((p) => p.id), retired: (loaded.retired ?? []).map((r) => r.id) })];
+      const reconciled = reconcileMigrations(onDisk, migrationsDir, root, generated);
+      const folder = relative(root, migrationsDir).split(sep).join('/');
+      problems.push(...reconciled.problems);
+      for (const m of reconciled.toWrite) {
+        problems.push({ product: `${folder}/${m.id}`, field: '(migration)', message: 'the migration is missing: a shape in its product\'s lock history needs it.', fix: 'run `npm run contracts:lock` (it writes the migrations of every accepted change) and commit contracts/migrations/ with the lock.' });
+      }
+      const adopted = reconciled.record.size - onDisk.record.size - reconciled.toWrite.length;
+      if (adopted > 0) problems.push({ product: `${folder}/checksums.json`, field: '(migrations)', message: `${adopted} committed migration${adopted === 1 ? ' is' : 's are'} not recorded yet (written before the record).`, fix: 'run `npm run contracts:lock`: it records them (they are byte for byte what it writes) — then commit contracts/migrations/.' });
       outcomes.push(problems.length
         ? { name: 'migrations', ok: false, summary: `${problems.length} problem${problems.length === 1 ? '' : 's'}`, details: problems.map((p) => `✖ ${formatProblem(p)}`) }
-        : { name: 'migrations', ok: true, summary: `${committed.length} committed, each one what contracts:lock wrote (${expected.length} needed by the sink tables)` });
+        : { name: 'migrations', ok: true, summary: `${onDisk.files.length} committed, each one as contracts:lock wrote it; none missing (${generated.length} needed by the sink tables)` });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -80,6 +80,7 @@ export function reviewMesh(base: SynthOutput, head: SynthOutput, options: Review
   md.push(exitCode ? `**❌ ${blocking.length} unacknowledged error${blocking.length === 1 ? '' : 's'} block${blocking.length === 1 ? 's' : ''} this change.**` : '**✅ Nothing blocks this change.**');
   md.push('', `Base: ${hasBase ? (options.baseLabel ?? 'base') : 'nothing (the whole mesh is reviewed as new)'} · Head: ${options.headLabel ?? 'head'} · ${plural(changes.length, 'resource change')} in ${plural(new Set(changes.map((c) => c.stack)).size, 'stack')} · products: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed, ${count('unchanged')} unchanged.`, '');
   md.push(...dangerSection(dangers, head.manifest, statuses));
+  md.push(...warningSection(head.manifest, statuses));
   md.push(...summarySection(summary, base, head));
   md.push(...productSection(base.manifest, head.manifest, statuses));
   md.push(...costSection(base.manifest, head.manifest, statuses));
@@ -151,12 +152,30 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest, statuse
       out.push(`- ${icon} · ${stacks.map(code).join(', ')} · ${dangerCode} × ${lines.length}: ${WHAT[dangerCode] ?? 'dangers'}, each below.`, '', ...folded(`${dangerCode}: ${WHAT[dangerCode] ?? 'dangers'} (${lines.length})`, lines));
     }
   }
+  // Standing, not a change: shown in every review while an environment opts out of verifying the database.
+  for (const e of head.environments.filter((x) => x.databaseTls?.verifyServerCertificate === false)) {
+    out.push(`- ⚠️ warning · environment ${code(e.name)} · CM-DANGER-TLS-UNVERIFIED: the migration function connects to the database WITHOUT verifying its TLS certificate (aws.databaseTls.verifyServerCertificate: false), so anything on the network path can pose as the database and receive the master password. Fix: commit the region's RDS CA bundle and set aws.databaseTls.caBundleFile (docs/aws-security.md).`);
+  }
   // Their Kafka ACLs are the ACL matrix of each new product; what else they are granted (IAM) folds here.
   const iam = ofNew.filter((d) => !d.address.startsWith('kafka_acl.'));
   if (iam.length) out.push('', ...folded(`IAM grants of the new products (${iam.length})`, dangerLines(iam)));
   out.push(...policySection(head, statuses));
   out.push('');
   return out;
+}
+
+/** What synth warned about in the head for the products the change touches, as synth printed it; a count for the rest. */
+function warningSection(head: ReviewManifest, statuses: readonly ProductStatus[]): string[] {
+  const moved = new Set(statuses.filter((s) => s.status !== 'unchanged').map((s) => s.id));
+  const all = head.stacks.flatMap((s) => s.products.flatMap((p) => (p.warnings ?? []).map((w) => ({ id: p.id, line: `- ⚠️ ${code(s.name)}: ${esc(w)}` }))));
+  const lines = all.filter((w) => moved.has(w.id)).map((w) => w.line);
+  const others = all.length - lines.length;
+  if (!lines.length && !others) return [];
+  const out = ['### Synth warnings', ''];
+  if (lines.length <= 10) out.push(...lines);
+  else out.push(`- ⚠️ ${plural(lines.length, 'warning')} of the products this change touches, each below.`, '', ...folded(`Synth warnings (${lines.length})`, lines));
+  if (others) out.push(`- ${plural(others, 'other synth warning')} of unchanged products (\`warnings\` in mesh-manifest.json).`);
+  return [...out, ''];
 }
 
 /** The head's policy findings and suppressions on what the change touches; a count for the rest. */
@@ -276,17 +295,34 @@ function productSection(base: ReviewManifest, head: ReviewManifest, statuses: re
       out.push(...folded(`ACL matrix (${plural(ha.length, 'ACL')}, every environment; ➕ added, ➖ removed)`, ['| principal | resource | operation | why |', '|---|---|---|---|',
         ...acls.map((a) => `| ${mark(aclKey(a))}${a.principal} | ${a.resourceType} ${code(a.resourceName)} | ${a.operation} | ${esc(a.reason)} |`)]));
     }
-    // The migrations are the same files in every environment: the new ones, once.
-    const before = new Set([...bs.values()].flatMap((sp) => (sp.migrations ?? []).map((m) => m.name)));
-    const fresh = new Map<string, string>();
-    for (const sp of hs.values()) for (const m of sp.migrations ?? []) if (!before.has(m.name)) fresh.set(m.name, m.sql);
-    if (fresh.size) out.push(...folded(`New SQL migrations (${fresh.size}, every environment)`, [...fresh].flatMap(([name, sql]) => [`${code(name)}:`, '```sql', sql.trim(), '```'])));
+    out.push(...migrationSection([...bs.values()], [...hs.values()]));
     const deployments = envs.flatMap((env) => deploymentRows(env, bs.get(env)?.deployments ?? [], hs.get(env)?.deployments ?? []));
     if (deployments.length) out.push(...folded(`Consumer deployments that change (${deployments.length})`, ['| env | consumer | service | image | cpu / memory | tasks | lag alarm |', '|---|---|---|---|---|---|---|', ...deployments]));
   }
   const unchanged = statuses.filter((s) => s.status === 'unchanged').length;
   if (unchanged) out.push(`${statuses.length === unchanged ? 'No product changes: ' : ''}${plural(unchanged, 'other product')} unchanged.`, '');
   return out;
+}
+
+/**
+ * The SQL migrations the change adds (the same files in every environment: once). Each is listed with what it does;
+ * the SQL of a migration that alters a table the base already has is shown in full, since that table holds data. A new
+ * table's migrations are generated boilerplate (create, privileges): the pull request's diff shows their files.
+ */
+function migrationSection(base: readonly ManifestStackProduct[], head: readonly ManifestStackProduct[]): string[] {
+  const before = new Set(base.flatMap((sp) => (sp.migrations ?? []).map((m) => m.name)));
+  const tableOf = (id: string) => id.split('/').slice(0, 3).join('/');
+  const existing = new Set([...before].map(tableOf));
+  const fresh = new Map<string, string>();
+  for (const sp of head) for (const m of sp.migrations ?? []) if (!before.has(m.name)) fresh.set(m.name, m.sql);
+  if (!fresh.size) return [];
+  const purpose = (sql: string) => /^-- contract-mesh migration for [^\n]*?\): ([^\n]*)/.exec(sql)?.[1]?.replace(/\.$/, '') ?? 'a generated migration';
+  const lines = [...fresh].flatMap(([name, sql]) => {
+    const head = `- ${code(name)}: ${purpose(sql)} (${plural(sql.trim().split('\n').length, 'line')}).`;
+    return existing.has(tableOf(name)) ? [head, '', '```sql', sql.trim(), '```', ''] : [head];
+  });
+  const altering = [...fresh.keys()].filter((n) => existing.has(tableOf(n))).length;
+  return folded(`New SQL migrations (${fresh.size}, every environment${altering ? `; ${altering} on a table that holds data, in full` : ''}; files in contracts/migrations/)`, lines);
 }
 
 /** One table row per consumer deployment that is added, changed or removed in an environment. */

@@ -28,7 +28,7 @@ describe('npm run check', () => {
     expect(r.out).toMatch(/✔ contracts and locks: every contract is valid, locked, and its lock is up to date/);
     expect(r.out).toMatch(/✔ synth and policy: 10 stacks; no policy error/);
     expect(r.out).toMatch(/✔ buf lint: 6 generated proto files pass/);
-    expect(r.out).toMatch(/✔ migrations: 3 committed, each one what contracts:lock wrote/);
+    expect(r.out).toMatch(/✔ migrations: 6 committed, each one as contracts:lock wrote it; none missing \(6 needed by the sink tables\)/);
     expect(r.out).toMatch(/contract-mesh check: passed \(4 checks\)\.$/);
   });
 
@@ -42,22 +42,28 @@ describe('npm run check', () => {
     expect(r.out).toMatch(/contract-mesh check: FAILED \(contracts and locks\)/);
   });
 
-  it('fails if a committed migration was edited, though synth passes', () => {
+  it('fails if a committed migration was edited, naming the file under migrations, and skips synth', () => {
     appendFileSync(join(work, 'migrations', 'payments', 'payment-events.v1', 'ledger', '0001_create.sql'), 'GRANT rds_superuser TO "payments__ledger";\n');
     const r = check(work);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✔ synth and policy/);
-    expect(r.out).toMatch(/✖ migrations: 1 problem\n\s+✖ payments\/payment-events@v1: consumers\.ledger\.sink: contracts\/migrations\/payments\/payment-events\.v1\/ledger\/0001_create\.sql is not what contracts:lock writes/);
+    expect(r.out).toMatch(/✔ contracts and locks/);
+    expect(r.out).toMatch(/✖ migrations: 1 problem\n\s+✖ [^\n]*migrations\/payments\/payment-events\.v1\/ledger\/0001_create\.sql: \(migration\): the migration was edited after `npm run contracts:lock` wrote it/);
+    expect(r.out).toMatch(/– synth and policy: skipped: fix the migrations first/);
     expect(r.out).toMatch(/FAILED \(migrations\)/);
   });
 
   it('fails if synth fails, with synth\'s own message', () => {
+    // The sink table's migrations are gone, record and all (as if never written): synth refuses the table.
     rmSync(join(work, 'migrations', 'orders'), { recursive: true });
+    const record = join(work, 'migrations', 'checksums.json');
+    const data = JSON.parse(readFileSync(record, 'utf8'));
+    for (const id of Object.keys(data.migrations)) if (id.startsWith('orders/')) delete data.migrations[id];
+    writeFileSync(record, JSON.stringify(data));
     const r = check(work);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/✖ synth and policy: synth failed\n.*\n.*✖ orders\/order-state@v1: consumers\.analytics\.sink: the sink table .* lacks committed migrations/);
     expect(r.out).toMatch(/– buf lint: skipped/);
-    expect(r.out).toMatch(/✖ migrations: 1 problem\n.*order-state\.v1\/analytics\/0001_create\.sql is missing/);
+    expect(r.out).toMatch(/✖ migrations: \d+ problems?\n[^\n]*order-state\.v1\/analytics\/0001_create\.sql: \(migration\): the migration is missing: a shape in its product's lock history needs it\./);
   });
 
   it('fails if the protos fail buf lint, with buf\'s output', () => {

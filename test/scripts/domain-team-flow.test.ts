@@ -86,7 +86,7 @@ describe("a domain team's flow in a copy of the repository", () => {
   });
 
   it('adds a v2 beside v1 for a breaking change: both topics', () => {
-    const v2 = PARCEL_SCANS.replace('version: 1,', 'version: 2,').replace('parcelScans', 'parcelScansV2').replace('depot: z.string().max(32),', 'depotId: z.int().min(1).max(9999),');
+    const v2 = PARCEL_SCANS.replace('version: 1,', 'version: 2,').replace('parcelScans', 'parcelScansV2').replace('depot: z.string().max(32),', 'depotCode: z.string().max(200),'); // a new required field: breaking under BACKWARD
     writeFileSync(join(products, 'parcel-scans.v2.ts'), v2);
     expect(npm('contracts:lock').code).toBe(0);
     expect(checkAndSynth()['logistics-prod']).toEqual(['logistics.parcel-scans.v1', 'logistics.parcel-scans.v2']);

@@ -29,7 +29,7 @@ describe('synth with a broken contracts/retired.json', () => {
     const root = resolve(__dirname, '../../..');
     const outdir = join(work, 'cdktf.out');
     expect(synthesizeMesh({ ...fixtureSynth(), root, outdir, retiredFile: join(work, 'retired.json'), log: { info: () => undefined, error: (m) => errors.push(m) } })).toBe(1);
-    expect(errors.join('\n')).toMatch(/contracts\/retired\.json: \(file\): .*id "payments" is not <domain>\/<name>@v<version>/);
+    expect(errors.join('\n')).toMatch(/retired\.json: \(file\): .*retired\.json\[0\]: id "payments" is not <domain>\/<name>@v<version>/);
     expect(existsSync(outdir)).toBe(false);
   });
 });

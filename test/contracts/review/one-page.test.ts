@@ -34,6 +34,11 @@ function mesh() {
       renameSync(join(work, 'cdktf.out'), out);
       return readSynthOutput(out);
     },
+    /** Back to the fixture mesh, as the base was synthesized (products, locks, migrations and their record). */
+    reset() {
+      for (const part of ['products', 'locks', 'migrations', 'retired.json']) rmSync(join(work, part), { recursive: true, force: true });
+      copyExampleContracts(work);
+    },
     edit(file: string, change: (source: string) => string) {
       const path = join(products, file);
       writeFileSync(path, change(readFileSync(path, 'utf8')));
@@ -50,6 +55,7 @@ const UNCHANGED = ['customers/consent-events@v1', 'customers/customer-profile@v1
 describe('the review is one page', () => {
   const m = mesh();
   const base = m.synth();
+  afterEach(() => m.reset());
   afterAll(() => rmSync(m.work, { recursive: true, force: true }));
 
   it('of the whole fixture mesh against an empty base fits a pull-request comment without truncation', () => {
@@ -69,7 +75,6 @@ describe('the review is one page', () => {
     mkdirSync(join(m.products, 'logistics'));
     writeFileSync(join(m.products, 'logistics', 'parcel-scans.ts'), PARCEL_SCANS);
     const head = m.synth();
-    rmSync(join(m.products, 'logistics'), { recursive: true });
     const r = reviewMesh(base, head);
     expect(linesOutsideDetails(r.markdown)).toBeLessThanOrEqual(80);
     expect(r.markdown).toContain('### logistics/parcel-scans@v1 — added');
@@ -90,9 +95,7 @@ describe('the review is one page', () => {
 
   it('of a schema-only change: only its rows, no empty table, costs in one line', () => {
     m.edit('payments/refund-events.ts', (s) => s.replace('requestedAt: z.iso.datetime(),', 'requestedAt: z.iso.datetime(),\n    channel: z.string().max(20).optional(),'));
-    const head = m.synth();
-    m.edit('payments/refund-events.ts', (s) => s.replace('\n    channel: z.string().max(20).optional(),', ''));
-    const r = reviewMesh(base, head);
+    const r = reviewMesh(base, m.synth());
     expect(r.markdown).toContain('### payments/refund-events@v1 — changed');
     expect(r.markdown).toMatch(/\| schema\.channel \| — \| string ≤20, optional \|/);
     for (const id of UNCHANGED) expect(r.markdown).not.toContain(id);
@@ -107,6 +110,16 @@ describe('the review is one page', () => {
     expect(r.markdown).toMatch(/\| \*\*the mesh\*\* \(6 measured products\) \| prod \| \| \| /);
     expect(r.markdown).toContain('No producer, topic, consumer or sink table is added or removed.');
     expect(linesOutsideDetails(r.markdown)).toBeLessThanOrEqual(60);
+  });
+
+  it("shows in full the SQL that alters a table holding data, and lists a new table's generated migrations", () => {
+    m.edit('payments/payment-events.ts', (s) => s.replace('merchantId: z.string().max(64),', 'merchantId: z.string().max(64),\n    channel: z.string().max(20).optional(),'));
+    const changed = reviewMesh(base, m.synth()).markdown;
+    expect(changed).toMatch(/<details><summary>New SQL migrations \(1, every environment; 1 on a table that holds data, in full; files in contracts\/migrations\/\)<\/summary>/);
+    expect(changed).toMatch(/- `payments\/payment-events\.v1\/ledger\/0003_shape-2\.sql`: [^\n]+\(\d+ lines\)\.\n\n```sql\n[\s\S]*ADD COLUMN[^\n]*"channel"/);
+    const added = reviewMesh(EMPTY_OUTPUT, base, {}, false).markdown;
+    expect(added).toMatch(/- `payments\/payment-events\.v1\/ledger\/0001_create\.sql`: creates its sink table \(\d+ lines\)\.\n/);
+    expect(added).not.toContain('CREATE TABLE');
   });
 
   it('folds a long danger list (the accesses two removed consumers lose) under <details>, one line outside', () => {
