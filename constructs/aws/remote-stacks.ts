@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { DataTerraformRemoteState, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, Token, propertyAccess } from 'cdktf';
 import type { EnvironmentConfig } from '../../contracts/environment';
+import { platformStackName } from '../../contracts/derive/aws-names';
 
 /**
  * Another stack's outputs, read from its state. Local backends: cdktf runs each
@@ -12,6 +13,16 @@ export function remoteStack(scope: Construct, id: string, env: EnvironmentConfig
   const b = env.backend;
   if (b.type === 'local') return new DataTerraformRemoteStateLocal(scope, id, { path: `../${other}/terraform.${other}.tfstate` });
   return new DataTerraformRemoteStateS3(scope, id, { bucket: b.bucket, key: `${b.keyPrefix}/${other}.tfstate`, region: b.region, encrypt: true, kmsKeyId: b.kmsKeyId });
+}
+
+/**
+ * The stack's `Platform` remote state (`platform-<env>`'s outputs): one per stack, made by whichever construct needs
+ * it first — the Kafka provider (the brokers), the consumer services, the Postgres sinks.
+ */
+export function platformState(stack: Construct, env: EnvironmentConfig): DataTerraformRemoteState {
+  const existing = stack.node.tryFindChild('Platform');
+  if (existing) return existing as DataTerraformRemoteState;
+  return remoteStack(stack, 'Platform', env, platformStackName(env.name));
 }
 
 const OUTPUTS = new WeakMap<DataTerraformRemoteState, Map<string, string>>();
