@@ -22,6 +22,7 @@ import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { awsStackNames, buildAwsStacks, environmentsOf } from './aws-stacks';
 import { LeftOutStack } from './left-out-stack';
+import { rescueLegacyState } from './local-state';
 import { DomainStack, type DomainStackProps } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
 import { PROJECT_ROOT } from './postgres-sinks';
@@ -154,6 +155,19 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   const partial = `${outdir}.partial-${process.pid}`;
   let stacks: TerraformStack[] = [];
+  // Local Terraform state that an earlier version kept inside the output folder leaves it before the folder goes.
+  let rescue: ReturnType<typeof rescueLegacyState>;
+  try {
+    rescue = rescueLegacyState(outdir);
+  } catch (err) {
+    log.error(`contract-mesh: could not move Terraform state out of ${outdir} (${err instanceof Error ? err.message : String(err)}). Nothing was synthesized, and ${outdir} was left as it is: move each stacks/<stack>/terraform.<stack>.tfstate to terraform-state/<stack>.tfstate beside it, then synthesize again.`);
+    return 1;
+  }
+  if (rescue.problems.length) {
+    log.error(`contract-mesh: ${rescue.problems.join('\n')}\nNothing was synthesized, and ${outdir} was left as it is.`);
+    return 1;
+  }
+  for (const m of rescue.moved) log.info(`contract-mesh: moved Terraform state out of the output folder, which synth replaces: ${m}`);
   // The previous output goes first (whatever happens, it would be stale), and is deleted while synth runs.
   discardOutput(outdir);
   if (existsSync(outdir)) {

@@ -122,7 +122,8 @@ describe('DomainStack', () => {
       kms_key_id: prod.backend.type === 's3' ? prod.backend.kmsKeyId : undefined,
       use_lockfile: true,
     });
-    expect(JSON.parse(paymentsDev).terraform.backend.local).toEqual({ path: 'terraform.payments-dev.tfstate' });
+    // beside the output folder, not in it: synth replaces cdktf.out (test/stacks/local-state.test.ts)
+    expect(JSON.parse(paymentsDev).terraform.backend.local).toEqual({ path: '../../../terraform-state/payments-dev.tfstate' });
   });
 
   it('pins the Mongey/kafka provider 0.13.1', () => {

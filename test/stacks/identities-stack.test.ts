@@ -73,7 +73,7 @@ describe('identities-<env>', () => {
   });
 
   it('reads the platform state of its own environment', () => {
-    expect(all['identities-dev'].data.terraform_remote_state.Platform).toEqual({ backend: 'local', config: { path: '../platform-dev/terraform.platform-dev.tfstate' } });
+    expect(all['identities-dev'].data.terraform_remote_state.Platform).toEqual({ backend: 'local', config: { path: '../../../terraform-state/platform-dev.tfstate' } });
     expect(all['identities-prod'].data.terraform_remote_state.Platform).toMatchObject({ backend: 's3', config: { key: 'contract-mesh/platform-prod.tfstate', encrypt: true } });
   });
 
