@@ -36,7 +36,7 @@ import { measure, type Measurement } from './measure';
 const ROOT = resolve(__dirname, '..');
 const WORK = join(__dirname, '.work');
 /** Top-level entries of the project that the apps do not need. */
-const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'bench', 'test', '.ci', 'coverage', '.cache', 'docs']);
+const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'terraform-state', '.mesh', 'bench', 'test', '.ci', 'coverage', '.cache', 'docs']);
 
 interface Options {
   /** Which benchmarks: the synth benchmark, the codec benchmark (`bench/codec-bench.ts`), or both. */

@@ -69,8 +69,13 @@ export interface EnvironmentConfig {
   /** The AWS region of the environment's resources. */
   readonly region: string;
   readonly kafka: {
-    /** The brokers the Kafka provider connects to. */
-    readonly bootstrapServers: readonly string[];
+    /**
+     * The brokers the Kafka provider connects to, for an environment without `aws` settings (the local mesh).
+     * An environment with `aws` settings must leave it out: its brokers are the platform stack's outputs
+     * (contracts/platform/kafka-brokers.ts).
+     * @default - the platform stack's outputs (required without `aws` settings)
+     */
+    readonly bootstrapServers?: readonly string[];
     /**
      * The environment variable that moves the brokers' port (the local mesh), named in messages.
      * @default - none: the addresses are fixed

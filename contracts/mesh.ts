@@ -15,6 +15,7 @@ import { ContractError, type Problem } from './problems';
 import type { ProductLock } from './lock/lock-file';
 import { lockedPartitions, partitionWarning } from './lock/partitions';
 import { checkLock } from './lock/update-lock';
+import { brokerProblems } from './platform/kafka-brokers';
 import { contractJsonSchema } from './proto/json-schema';
 import { generateProto, type GeneratedProto } from './proto/print-proto';
 import { protoMessageJson } from './proto/proto-schema';
@@ -213,6 +214,7 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
     if (env.lockedPartitionsFrom && !envNames.includes(env.lockedPartitionsFrom)) {
       problems.push({ product: `(environment ${env.name})`, field: 'lockedPartitionsFrom', message: `takes the locked partitions of "${env.lockedPartitionsFrom}", which is not an environment (environments: ${envNames.join(', ')}).`, fix: 'name an environment from stacks/environments.ts, or remove lockedPartitionsFrom.' });
     }
+    for (const p of brokerProblems(env)) problems.push({ product: `(environment ${env.name})`, field: p.field, message: p.message, fix: p.fix });
     if (env.loopback && env.production) {
       problems.push({ product: `(environment ${env.name})`, field: 'loopback', message: 'is a production environment and a loopback one: the review leaves loopback environments out, so a production change there would reach no reviewer.', fix: 'remove loopback from a production environment (stacks/environments.ts).' });
     }

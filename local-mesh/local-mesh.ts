@@ -48,8 +48,9 @@ export function localEnvironmentOf(environments: readonly EnvironmentConfig[]): 
 
 /** The broker port of an environment's first bootstrap address on loopback. */
 export function loopbackPort(env: EnvironmentConfig): number {
-  const m = /^(?:127\.0\.0\.1|localhost):(\d+)$/.exec(env.kafka.bootstrapServers[0] ?? '');
-  if (!m) throw new LocalMeshError(`environment ${env.name}: the local mesh runs on loopback, but its bootstrap address is ${env.kafka.bootstrapServers[0]}; set it to 127.0.0.1:<port> in stacks/environments.ts.`);
+  const first = env.kafka.bootstrapServers?.[0];
+  const m = /^(?:127\.0\.0\.1|localhost):(\d+)$/.exec(first ?? '');
+  if (!m) throw new LocalMeshError(`environment ${env.name}: the local mesh runs on loopback, but its bootstrap address is ${first ?? 'not set'}; set kafka.bootstrapServers to ['127.0.0.1:<port>'] in stacks/environments.ts.`);
   return Number(m[1]);
 }
 

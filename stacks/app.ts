@@ -2,7 +2,8 @@
  * The app: contracts in, every stack out. Used by `main.ts` (and so by
  * `npm run synth` and `cdktf synth|deploy`) and by the end-to-end test.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { basename, dirname, join, resolve } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
@@ -21,8 +22,11 @@ import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { awsStackNames, buildAwsStacks, environmentsOf } from './aws-stacks';
 import { LeftOutStack } from './left-out-stack';
+import { rescueLegacyState } from './local-state';
 import { DomainStack, type DomainStackProps } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
+import { PROJECT_ROOT } from './postgres-sinks';
+import { exampleValues, exampleValuesWarning } from '../contracts/platform/example-settings';
 
 export interface SynthOptions {
   /** Where the product files are. @default `<project>/contracts/products` */
@@ -113,15 +117,31 @@ export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problem
   // Every committed migration is one that contracts:lock wrote, byte for byte (the record beside them).
   const migrations = reconcileMigrations(loaded.migrations, sources.migrationsDir, sources.root);
   const early = [...loaded.problems, ...migrations.problems];
-  const warnings = [...loaded.warnings];
+  const environments = options.environments ?? ENVIRONMENTS;
+  // One line per environment that still has the example values stacks/environments.ts ships with.
+  const warnings = [...environmentWarnings(environments), ...loaded.warnings];
   try {
-    const plan = planMesh(loaded.entries, options.environments ?? ENVIRONMENTS, { locks: loaded.locks, ...(options.domains ? { only: new Set(options.domains) } : {}) });
+    const plan = planMesh(loaded.entries, environments, { locks: loaded.locks, ...(options.domains ? { only: new Set(options.domains) } : {}) });
     for (const s of plan.stacks) for (const p of s.products) for (const w of productWarnings(p)) warnings.push(`${s.name}: ${w}`);
     return early.length ? { problems: early, warnings } : { plan, problems: [], retired: [...loaded.retired], warnings };
   } catch (err) {
     if (err instanceof ContractError) return { problems: [...early, ...err.problems], warnings };
     throw err;
   }
+}
+
+/**
+ * The warning of each environment that still has example values (contracts/platform/example-settings.ts); its RDS CA
+ * bundle is read from the project, where synth bundles it from.
+ */
+export function environmentWarnings(environments: readonly EnvironmentConfig[], projectRoot: string = PROJECT_ROOT): string[] {
+  return environments.flatMap((env) => {
+    const file = env.aws?.databaseTls?.caBundleFile;
+    const path = file === undefined ? undefined : join(projectRoot, file);
+    const caBundleSha256 = path !== undefined && existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : undefined;
+    const warning = exampleValuesWarning(env, exampleValues(env, { caBundleSha256 }));
+    return warning ? [warning] : [];
+  });
 }
 
 /**
@@ -135,6 +155,19 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
   const outdir = resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   const partial = `${outdir}.partial-${process.pid}`;
   let stacks: TerraformStack[] = [];
+  // Local Terraform state that an earlier version kept inside the output folder leaves it before the folder goes.
+  let rescue: ReturnType<typeof rescueLegacyState>;
+  try {
+    rescue = rescueLegacyState(outdir);
+  } catch (err) {
+    log.error(`contract-mesh: could not move Terraform state out of ${outdir} (${err instanceof Error ? err.message : String(err)}). Nothing was synthesized, and ${outdir} was left as it is: move each stacks/<stack>/terraform.<stack>.tfstate to terraform-state/<stack>.tfstate beside it, then synthesize again.`);
+    return 1;
+  }
+  if (rescue.problems.length) {
+    log.error(`contract-mesh: ${rescue.problems.join('\n')}\nNothing was synthesized, and ${outdir} was left as it is.`);
+    return 1;
+  }
+  for (const m of rescue.moved) log.info(`contract-mesh: moved Terraform state out of the output folder, which synth replaces: ${m}`);
   // The previous output goes first (whatever happens, it would be stale), and is deleted while synth runs.
   discardOutput(outdir);
   if (existsSync(outdir)) {

@@ -1,11 +1,11 @@
 import type { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { StackPlan } from '../contracts/mesh';
-import { identitiesStackName, platformStackName } from '../contracts/derive/aws-names';
+import { identitiesStackName } from '../contracts/derive/aws-names';
 import { kafkaUserName } from '../contracts/derive/names';
 import { ConsumerService } from '../constructs/aws/consumer-service';
 import { ProductAlarms } from '../constructs/aws/product-alarms';
-import { remoteMapEntry, remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
+import { platformState, remoteMapEntry, remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
 
 /**
  * The AWS part of a domain stack, when its environment has `aws` settings and
@@ -26,7 +26,7 @@ export function addDeployments(stack: TerraformStack, plan: StackPlan): Readonly
   const deployed = plan.products.filter((p) => (p.deployments ?? []).length > 0);
   if (!env.aws || deployed.length === 0) return out;
   // The stack's AWS provider (`Aws`) is created by DomainStack, which also needs it for the schema registry.
-  const platform = remoteStack(stack, 'Platform', env, platformStackName(env.name));
+  const platform = platformState(stack, env);
   const identities = remoteStack(stack, 'Identities', env, identitiesStackName(env.name));
   for (const p of deployed) {
     const scope = new Construct(stack, `${p.product.name}-v${p.product.version}-deployments`);

@@ -10,6 +10,7 @@ import { DomainSchemaRegistry } from '../constructs/schema-registry';
 import { addDeployments } from './domain-deployments';
 import { awsProvider } from '../constructs/aws/aws-provider';
 import { addPostgresSinks } from './postgres-sinks';
+import { localStatePath } from '../contracts/derive/state-files';
 
 /** Props of {@link DomainStack}. */
 export interface DomainStackProps {
@@ -62,10 +63,13 @@ export class DomainStack extends MeshStack {
   }
 }
 
-/** Local state for `local`; S3 with a per-stack key, KMS encryption and a lock file for `s3`. */
+/**
+ * `local`: a state file in `terraform-state/` beside the output folder, never inside it (synth replaces the output:
+ * contracts/derive/state-files.ts); `s3`: a per-stack key, KMS encryption and a lock file.
+ */
 export function configureBackend(stack: TerraformStack, name: string, backend: BackendConfig): void {
   if (backend.type === 'local') {
-    new LocalBackend(stack, { path: `terraform.${name}.tfstate` });
+    new LocalBackend(stack, { path: localStatePath(name) });
     return;
   }
   new S3Backend(stack, {

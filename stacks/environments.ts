@@ -1,103 +1,163 @@
 /**
  * The environments every domain stack is synthesized for. One typed file:
  * add an environment here and every domain gets a `<domain>-<env>` stack.
+ * What a platform team fills in before the first deploy is in one place:
+ * {@link PLATFORM_SETTINGS}, first below.
  *
  * Nothing secret lives here: Terraform authenticates to Kafka as the
  * administrative identity with credentials from its own environment at
  * deploy time (AWS credentials for `aws-iam`).
  */
-import type { EnvironmentConfig } from '../contracts/environment';
+import type { BackendConfig, EnvironmentConfig, PricingConfig, RetentionBound } from '../contracts/environment';
+import type { Classification } from '../contracts/dsl/data-product';
+import type { AwsEnvironment, MskSettings, RdsSettings } from '../contracts/platform/aws-environment';
 
 const DAY = 86_400_000;
 /** Kafka's default `message.max.bytes` (1 MiB + 12 bytes of batch overhead). */
 const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 
-export const dev: EnvironmentConfig = {
-  name: 'dev',
-  production: false,
-  region: 'eu-west-1',
-  kafka: {
-    bootstrapServers: [
-      'b-1.mesh-dev.kafka.eu-west-1.amazonaws.com:9098',
-      'b-2.mesh-dev.kafka.eu-west-1.amazonaws.com:9098',
-    ],
-    adminAuth: { mechanism: 'aws-iam', region: 'eu-west-1' },
-    adminPrincipal: 'User:mesh-admin-dev',
-    replicationFactor: 2,
-    minInsyncReplicas: 1,
-    partitions: { min: 1, max: 12 },
-    brokerMaxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
-  },
-  retention: {
-    public: { maxMs: 7 * DAY },
-    internal: { maxMs: 7 * DAY },
-    confidential: { maxMs: 7 * DAY },
-    pii: { maxMs: 3 * DAY },
-  },
-  retentionOverflow: 'clamp',
-  backend: { type: 'local' },
-  pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
-  aws: {
+/** What a platform team decides for one AWS environment before its first deploy (README: "Before the first deploy"). */
+export interface PlatformSettings {
+  /** The AWS account the environment deploys to (12 digits); `cdktf deploy` refuses any other. */
+  readonly accountId: string;
+  /** The region of the platform (MSK, RDS, ECS, secrets); the RDS CA bundle and the S3 prefix list are this region's. */
+  readonly region: string;
+  /** The existing VPC, its private subnets (one per AZ), its interface endpoints' security group and the S3 prefix list. */
+  readonly network: AwsEnvironment['network'];
+  /** Where Terraform keeps the environment's state: local files under `terraform-state/`, or an S3 bucket you own. */
+  readonly backend: BackendConfig;
+  /** The region's RDS CA bundle as AWS publishes it, committed under `certs/rds/` (certs/rds/README.md). */
+  readonly rdsCaBundleFile: string;
+  /** What the environment allows: partition counts, and how long data of each classification may be kept. */
+  readonly bounds: {
+    readonly partitions: { readonly min: number; readonly max: number };
+    readonly retention: Readonly<Record<Classification, RetentionBound>>;
+  };
+  /** The size of the MSK cluster. */
+  readonly msk: MskSettings;
+  /** The size and safety of the PostgreSQL instance. */
+  readonly rds: RdsSettings;
+  /** Your prices, which the review's cost estimate quotes. */
+  readonly pricing: PricingConfig;
+}
+
+/**
+ * BEFORE THE FIRST DEPLOY: every value a platform team must fill in, in one place — README "Before the first deploy".
+ * As shipped, these are EXAMPLES: an account that is nobody's, a network that does not exist, a state bucket name that
+ * is not yours, and an RDS CA bundle copied from npm instead of downloaded from AWS. Synth prints one warning per
+ * environment while one is left (contracts/platform/example-settings.ts knows the shipped examples) and still passes.
+ */
+export const PLATFORM_SETTINGS: { readonly dev: PlatformSettings; readonly prod: PlatformSettings } = {
+  dev: {
     accountId: '111111111111',
+    region: 'eu-west-1',
     network: {
       vpcId: 'vpc-0de0000000000d001',
       privateSubnetIds: ['subnet-0de000000000000a1', 'subnet-0de000000000000b1'],
       endpointSecurityGroupId: 'sg-0de0000000000e001',
       s3PrefixListId: 'pl-6da54004',
     },
+    backend: { type: 'local' },
+    rdsCaBundleFile: 'certs/rds/eu-west-1-bundle.pem',
+    bounds: {
+      partitions: { min: 1, max: 12 },
+      retention: {
+        public: { maxMs: 7 * DAY },
+        internal: { maxMs: 7 * DAY },
+        confidential: { maxMs: 7 * DAY },
+        pii: { maxMs: 3 * DAY },
+      },
+    },
     msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.t3.small', brokerCount: 2, volumeSizeGiB: 100 },
     rds: { engineVersion: '17.5', instanceClass: 'db.t4g.small', allocatedStorageGiB: 20, multiAz: false, backupRetentionDays: 1, deletionProtection: false },
-    logRetentionDays: 7,
-    identityMechanism: 'msk-scram-secret',
-    databaseTls: { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' },
+    pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
   },
-};
-
-export const prod: EnvironmentConfig = {
-  name: 'prod',
-  production: true,
-  region: 'eu-west-1',
-  kafka: {
-    bootstrapServers: [
-      'b-1.mesh-prod.kafka.eu-west-1.amazonaws.com:9098',
-      'b-2.mesh-prod.kafka.eu-west-1.amazonaws.com:9098',
-      'b-3.mesh-prod.kafka.eu-west-1.amazonaws.com:9098',
-    ],
-    adminAuth: { mechanism: 'aws-iam', region: 'eu-west-1' },
-    adminPrincipal: 'User:mesh-admin-prod',
-    replicationFactor: 3,
-    minInsyncReplicas: 2,
-    partitions: { min: 3, max: 96 },
-    brokerMaxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
-  },
-  retention: {
-    public: { maxMs: 365 * DAY },
-    internal: { maxMs: 90 * DAY },
-    confidential: { maxMs: 90 * DAY },
-    pii: { maxMs: 30 * DAY },
-  },
-  retentionOverflow: 'error',
-  backend: {
-    type: 's3',
-    bucket: 'contract-mesh-terraform-state-prod',
-    region: 'eu-west-1',
-    keyPrefix: 'contract-mesh',
-    kmsKeyId: 'alias/contract-mesh-terraform-state',
-  },
-  pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
-  aws: {
+  prod: {
     accountId: '111111111111',
+    region: 'eu-west-1',
     network: {
       vpcId: 'vpc-0f0d000000000f001',
       privateSubnetIds: ['subnet-0f0d00000000000a1', 'subnet-0f0d00000000000b1', 'subnet-0f0d00000000000c1'],
       endpointSecurityGroupId: 'sg-0f0d000000000e001',
       s3PrefixListId: 'pl-6da54004',
     },
+    backend: {
+      type: 's3',
+      bucket: 'contract-mesh-terraform-state-prod',
+      region: 'eu-west-1',
+      keyPrefix: 'contract-mesh',
+      kmsKeyId: 'alias/contract-mesh-terraform-state',
+    },
+    rdsCaBundleFile: 'certs/rds/eu-west-1-bundle.pem',
+    bounds: {
+      partitions: { min: 3, max: 96 },
+      retention: {
+        public: { maxMs: 365 * DAY },
+        internal: { maxMs: 90 * DAY },
+        confidential: { maxMs: 90 * DAY },
+        pii: { maxMs: 30 * DAY },
+      },
+    },
     msk: { kafkaVersion: '3.7.x', brokerInstanceType: 'kafka.m7g.large', brokerCount: 3, volumeSizeGiB: 1000 },
     rds: { engineVersion: '17.5', instanceClass: 'db.r7g.large', allocatedStorageGiB: 200, multiAz: true, backupRetentionDays: 14, deletionProtection: true },
+    pricing: { storagePerGbMonth: 0.1, partitionPerHour: 0.0015, currency: 'USD' },
+  },
+};
+
+const DEV = PLATFORM_SETTINGS.dev;
+const PROD = PLATFORM_SETTINGS.prod;
+
+export const dev: EnvironmentConfig = {
+  name: 'dev',
+  production: false,
+  region: DEV.region,
+  kafka: {
+    adminAuth: { mechanism: 'aws-iam', region: DEV.region },
+    adminPrincipal: 'User:mesh-admin-dev',
+    replicationFactor: 2,
+    minInsyncReplicas: 1,
+    partitions: DEV.bounds.partitions,
+    brokerMaxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+  },
+  retention: DEV.bounds.retention,
+  retentionOverflow: 'clamp',
+  backend: DEV.backend,
+  pricing: DEV.pricing,
+  aws: {
+    accountId: DEV.accountId,
+    network: DEV.network,
+    msk: DEV.msk,
+    rds: DEV.rds,
+    logRetentionDays: 7,
+    identityMechanism: 'msk-scram-secret',
+    databaseTls: { caBundleFile: DEV.rdsCaBundleFile },
+  },
+};
+
+export const prod: EnvironmentConfig = {
+  name: 'prod',
+  production: true,
+  region: PROD.region,
+  kafka: {
+    adminAuth: { mechanism: 'aws-iam', region: PROD.region },
+    adminPrincipal: 'User:mesh-admin-prod',
+    replicationFactor: 3,
+    minInsyncReplicas: 2,
+    partitions: PROD.bounds.partitions,
+    brokerMaxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+  },
+  retention: PROD.bounds.retention,
+  retentionOverflow: 'error',
+  backend: PROD.backend,
+  pricing: PROD.pricing,
+  aws: {
+    accountId: PROD.accountId,
+    network: PROD.network,
+    msk: PROD.msk,
+    rds: PROD.rds,
     logRetentionDays: 90,
     identityMechanism: 'msk-scram-secret',
-    databaseTls: { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' },
+    databaseTls: { caBundleFile: PROD.rdsCaBundleFile },
   },
 };
 

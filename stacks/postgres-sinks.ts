@@ -10,14 +10,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DataTerraformRemoteState, TerraformOutput, type TerraformStack } from 'cdktf';
+import { TerraformOutput, type TerraformStack } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { platformStackName } from '../contracts/derive/aws-names';
 import { PLATFORM_DATABASE_NAME } from '../constructs/aws/platform-database';
-import { remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
+import { platformState, remoteOutput } from '../constructs/aws/remote-stacks';
 import type { StackPlan } from '../contracts/mesh';
 import { ContractError, type Problem } from '../contracts/problems';
 import { committedFilesOf, readCommittedMigrations } from '../contracts/sql/committed';
@@ -171,7 +170,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
     })));
   }
   const tls = databaseTlsOf(env, options.projectRoot);
-  const platform = (stack.node.tryFindChild('Platform') as DataTerraformRemoteState | undefined) ?? remoteStack(stack, 'Platform', env, platformStackName(env.name));
+  const platform = platformState(stack, env);
   const network = new Construct(stack, 'PostgresSinksNetwork');
   const databaseSecurityGroupId = remoteOutput(platform, 'database_security_group_id');
   const name = `mesh-${env.name}-${plan.domain}-pg-migrate`;

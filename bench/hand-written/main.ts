@@ -139,6 +139,7 @@ for (const s of input.stacks) {
   if (s.backend.type === 's3') new S3Backend(stack, s.backend.config as never);
   else new LocalBackend(stack, s.backend.config as never);
   if (s.backend.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  if (s.requiredVersion !== undefined) stack.addOverride('terraform.required_version', s.requiredVersion);
   const providers = new Map<string, TerraformProvider>();
   for (const [name, config] of Object.entries(s.providers)) {
     const [Provider, id] = PROVIDERS[name] ?? [];

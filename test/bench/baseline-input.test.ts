@@ -61,6 +61,15 @@ describe('bench baseline input (bench/baseline-input.ts)', () => {
     expect(s.annotations).toEqual([{ path: 'p-v1', level: '@cdktf/warn', message: 'w' }]);
   });
 
+  it('keeps the stack-level required_version override (every mesh stack sets one)', () => {
+    const tf = { ...STACK, '//': { metadata: { ...STACK['//'].metadata, overrides: { stack: ['terraform'] } } }, terraform: { ...STACK.terraform, required_version: '>= 1.11' } };
+    const s = baselineInput(meshOut(dir, tf), join(dir, 'hand')).stacks[0];
+    expect(s.requiredVersion).toBe('>= 1.11');
+    expect(s.backend.useLockfile).toBe(false);
+    // an override the baseline cannot reproduce still fails loudly
+    expect(() => baselineInput(meshOut(dir, { ...tf, terraform: STACK.terraform }), join(dir, 'hand'))).toThrow(/d-dev: an override other than use_lockfile and required_version/);
+  });
+
   it('fails loudly if the mesh synthesizes a block the baseline does not know', () => {
     expect(() => baselineInput(meshOut(dir, { ...STACK, moved: [{}] }), join(dir, 'hand'))).toThrow(/d-dev: top-level block moved .* extend bench\/baseline-input\.ts/);
   });

@@ -14,7 +14,7 @@ import { parcelScansSource } from '../support/new-product';
 
 const ROOT = resolve(__dirname, '../..');
 /** What a synth, a lock or a check never needs: tests, benchmarks, docs, build output, caches. */
-const SKIP = new Set(['node_modules', '.git', 'test', 'bench', 'docs', '.ci', '.github', 'cdktf.out', 'coverage', '.cache', '.mesh', 'review.md']);
+const SKIP = new Set(['node_modules', '.git', 'test', 'bench', 'docs', '.ci', '.github', 'cdktf.out', 'coverage', '.cache', '.mesh', 'terraform-state', 'review.md']);
 
 /** The repository's code without its mesh (the live products, locks, migrations, retirements), the fixture mesh in its place. */
 function copyRepository(dest: string): void {

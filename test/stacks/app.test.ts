@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { synthesizeMesh } from '../../stacks/app';
+import { environmentWarnings, synthesizeMesh } from '../../stacks/app';
+import { ENVIRONMENTS } from '../../stacks/environments';
 import { copyExampleContracts } from '../helpers';
 
 const root = join(__dirname, '..', '..');
@@ -46,6 +47,18 @@ describe('the app, end to end', () => {
     const mesh = JSON.parse(readFileSync(join(outdir, 'mesh-manifest.json'), 'utf8'));
     expect(mesh.products).toHaveLength(6);
     expect(mesh.stacks[0].products[0].topic.partitions.reason).toMatch(/msg\/s/);
+  });
+
+  it('prints one warning per environment that still has example values, and passes', () => {
+    const { code, output } = synth(products, outdir);
+    expect(code).toBe(0);
+    const lines = output.split('\n').filter((l) => /^warning: environment /.test(l));
+    expect(lines.map((l) => /^warning: environment (\S+) still has example values/.exec(l)?.[1])).toEqual(['dev', 'prod']);
+    expect(lines[1]).toMatch(/aws\.accountId 111111111111; .*backend\.bucket contract-mesh-terraform-state-prod/);
+    // Filled in: no such warning (the local mesh never has one).
+    const mine = ENVIRONMENTS.map((e) => (e.aws ? { ...e, aws: { ...e.aws, accountId: '123456789012', network: { ...e.aws.network, vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-0a1', 'subnet-0b1', 'subnet-0c1'], endpointSecurityGroupId: 'sg-0e1' }, databaseTls: { caBundleFile: 'certs/rds/eu-central-1-bundle.pem' } }, backend: e.backend.type === 's3' ? { ...e.backend, bucket: 'acme-state' } : e.backend } : e));
+    expect(environmentWarnings(mine, root)).toEqual([]);
+    expect(environmentWarnings(ENVIRONMENTS, root)).toHaveLength(2);
   });
 
   it('fails on a broken contract, names it, and leaves no stack output behind; passes again once it is removed', () => {

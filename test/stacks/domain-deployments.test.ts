@@ -213,7 +213,9 @@ describe('a domain stack with a deployed consumer', () => {
   it('fails if a domain without deployments gets AWS resources beyond its schema registry', () => {
     const t = synthAll(plan([deployedSpec({ consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }] })], [dev]))['payments-dev'];
     expect(Object.keys(t.resource).filter((k) => !k.startsWith('kafka_')).sort()).toEqual(['aws_glue_registry', 'aws_glue_schema']);
-    expect(t.data ?? {}).toEqual({});
+    // It reads the platform's state for its Kafka provider's brokers, and nothing else (no identities, no data source).
+    expect(Object.keys(t.data)).toEqual(['terraform_remote_state']);
+    expect(Object.keys(t.data.terraform_remote_state)).toEqual(['Platform']);
   });
 
   it('matches the snapshot of its AWS resource names', () => {

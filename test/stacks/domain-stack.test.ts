@@ -7,6 +7,7 @@ import { discoverProducts } from '../../contracts/discover';
 import { defineDataProduct } from '../../contracts/dsl/data-product';
 import { planMesh, type StackPlan } from '../../contracts/mesh';
 import { DomainStack } from '../../stacks/domain-stack';
+import { PLATFORM_OUTPUTS } from '../../stacks/platform-stack';
 import { dev, FIXTURE_MIGRATIONS, FIXTURE_PRODUCTS, prod, spec } from '../helpers';
 
 const root = join(__dirname, '..', '..');
@@ -85,11 +86,32 @@ describe('DomainStack', () => {
 
   it('authenticates as the administrative identity without writing a credential', () => {
     expect(paymentsProd).toHaveProviderWithProperties(KafkaProvider, {
-      bootstrap_servers: prod.kafka.bootstrapServers,
       sasl_mechanism: 'aws-iam',
       tls_enabled: true,
     });
     expect(paymentsProd).not.toMatch(/sasl_password|sasl_username|secret_key|client_key/);
+  });
+
+  it("connects to the brokers platform-<env> deployed: its IAM bootstrap output, read from the platform's state", () => {
+    for (const [json, env] of [[paymentsProd, 'prod'], [paymentsDev, 'dev']] as const) {
+      const tf = JSON.parse(json);
+      expect(tf.provider.kafka).toHaveLength(1);
+      expect(tf.provider.kafka[0].bootstrap_servers).toBe('${split(",", data.terraform_remote_state.Platform.outputs.bootstrap_brokers_sasl_iam)}');
+      // One Platform state per stack, shared with the consumer services and the sinks: the platform stack's own state.
+      expect(Object.keys(tf.data.terraform_remote_state)).toEqual(expect.arrayContaining(['Platform']));
+      expect(JSON.stringify(tf.data.terraform_remote_state.Platform.config)).toContain(`platform-${env}`);
+      expect(json).not.toMatch(/kafka\.eu-west-1\.amazonaws\.com/);
+    }
+    expect(JSON.parse(paymentsProd).data.terraform_remote_state.Platform).toMatchObject({ backend: 's3', config: { key: 'contract-mesh/platform-prod.tfstate', encrypt: true } });
+    // The output is one the platform stack writes.
+    expect(PLATFORM_OUTPUTS).toContain('bootstrap_brokers_sasl_iam');
+  });
+
+  it('takes the SCRAM bootstrap output when the administrative identity authenticates with SCRAM', () => {
+    const scram = { ...prod, kafka: { ...prod.kafka, adminAuth: { mechanism: 'scram-sha512' as const } } };
+    const tf = JSON.parse(synthStack({ ...examplePlan('payments-prod'), environment: scram }));
+    expect(tf.provider.kafka[0]).toMatchObject({ bootstrap_servers: '${split(",", data.terraform_remote_state.Platform.outputs.bootstrap_brokers_sasl_scram)}', sasl_mechanism: 'scram-sha512' });
+    expect(PLATFORM_OUTPUTS).toContain('bootstrap_brokers_sasl_scram');
   });
 
   it('keeps prod state in S3, per stack, encrypted; dev state local', () => {
@@ -100,7 +122,8 @@ describe('DomainStack', () => {
       kms_key_id: prod.backend.type === 's3' ? prod.backend.kmsKeyId : undefined,
       use_lockfile: true,
     });
-    expect(JSON.parse(paymentsDev).terraform.backend.local).toEqual({ path: 'terraform.payments-dev.tfstate' });
+    // beside the output folder, not in it: synth replaces cdktf.out (test/stacks/local-state.test.ts)
+    expect(JSON.parse(paymentsDev).terraform.backend.local).toEqual({ path: '../../../terraform-state/payments-dev.tfstate' });
   });
 
   it('pins the Mongey/kafka provider 0.13.1', () => {

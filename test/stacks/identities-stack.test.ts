@@ -61,6 +61,9 @@ describe('identities-<env>', () => {
       expect(c.password_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\..*\.random_password\}$/);
     }
     expect(tf.provider.kafka[0].sasl_mechanism).toBe('aws-iam');
+    // its Kafka provider connects to the platform's brokers, through the Platform state it already reads
+    expect(tf.provider.kafka[0].bootstrap_servers).toBe('${split(",", data.terraform_remote_state.Platform.outputs.bootstrap_brokers_sasl_iam)}');
+    expect(Object.keys(tf.data.terraform_remote_state)).toEqual(['Platform']);
   });
 
   it('exports every secret ARN by Kafka user name, and gives the admin principal none', () => {
@@ -70,7 +73,7 @@ describe('identities-<env>', () => {
   });
 
   it('reads the platform state of its own environment', () => {
-    expect(all['identities-dev'].data.terraform_remote_state.Platform).toEqual({ backend: 'local', config: { path: '../platform-dev/terraform.platform-dev.tfstate' } });
+    expect(all['identities-dev'].data.terraform_remote_state.Platform).toEqual({ backend: 'local', config: { path: '../../../terraform-state/platform-dev.tfstate' } });
     expect(all['identities-prod'].data.terraform_remote_state.Platform).toMatchObject({ backend: 's3', config: { key: 'contract-mesh/platform-prod.tfstate', encrypt: true } });
   });
 

@@ -42,8 +42,9 @@ export const orderState = defineDataProduct({
     {
       name: 'fulfilment',
       principal: 'User:fulfilment',
-      // 3 partitions in prod; dev derives 1, so dev clamps maxTasks to 1 with a warning.
-      deployment: { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/fulfilment:2.0.1', cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 3 },
+      // One task keeps up with the 300 updates/s peak; the topic has 1 partition in dev (3 in prod), and a consumer
+      // group cannot use more tasks than partitions — so more tasks would only wait, and dev would clamp them.
+      deployment: { image: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/fulfilment:2.0.1', cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 1 },
     },
     { name: 'analytics', principal: 'User:analytics-loader', sink: { postgres: { mode: 'upsert' } } },
     { name: 'customer-care', principal: 'User:customer-care' },
