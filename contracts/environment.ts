@@ -8,6 +8,30 @@ export type KafkaAdminAuth =
   /** SASL/SCRAM: user name and password from `KAFKA_SASL_USERNAME` / `KAFKA_SASL_PASSWORD` at deploy time. */
   | { readonly mechanism: 'scram-sha512' };
 
+/** TLS to the brokers. */
+export interface KafkaTls {
+  /** Whether clients and the Kafka provider use TLS. */
+  readonly enabled: boolean;
+  /**
+   * The PEM file of the CA that signs the brokers' certificates, relative to the project root. Written into
+   * no stack (where Terraform runs decides the path): the Kafka provider reads it from `KAFKA_CA_CERT`.
+   * @default - the system's trust store
+   */
+  readonly caFile?: string;
+}
+
+/** A PostgreSQL server the environment owns outside Terraform. */
+export interface PostgresEndpoint {
+  /** Host name or address. */
+  readonly host: string;
+  /** TCP port. */
+  readonly port: number;
+  /** The database that holds the sink schemas. */
+  readonly database: string;
+  /** The environment variable that moves `port` (named in the message when the port is taken). @default - none */
+  readonly portVariable?: string;
+}
+
 /** Where Terraform keeps a stack's state. */
 export type BackendConfig =
   | { readonly type: 'local' }
@@ -40,6 +64,11 @@ export interface EnvironmentConfig {
   readonly kafka: {
     /** The brokers the Kafka provider connects to. */
     readonly bootstrapServers: readonly string[];
+    /**
+     * The environment variable that moves the brokers' port (the local mesh), named in messages.
+     * @default - none: the addresses are fixed
+     */
+    readonly portVariable?: string;
     /** How Terraform authenticates; never a secret value. */
     readonly adminAuth: KafkaAdminAuth;
     /** The administrative identity's principal, exempt by name from the ACL rules. */
@@ -52,7 +81,24 @@ export interface EnvironmentConfig {
     readonly partitions: { readonly min: number; readonly max: number };
     /** The brokers' `message.max.bytes`: what a topic without its own `max.message.bytes` accepts. */
     readonly brokerMaxMessageBytes: number;
+    /**
+     * TLS on the connection to the brokers (the Kafka provider's `tls_enabled`).
+     * @default - TLS on, verified against the system's trust store (MSK's certificates are publicly trusted)
+     */
+    readonly tls?: KafkaTls;
   };
+  /**
+   * The environment whose locked partition counts this one uses (`contracts/locks/` records none for this one,
+   * so adding this environment makes no lock stale). Its partition bounds should be that environment's too.
+   * @default - its own entry in each lock
+   */
+  readonly lockedPartitionsFrom?: string;
+  /**
+   * The environment's own PostgreSQL, which holds the sink tables when the environment has no `aws`
+   * settings (the local mesh: `npm run mesh:apply` applies the committed migrations to it).
+   * @default - the platform stack's RDS instance (`aws`), or no database (a sink is then an error)
+   */
+  readonly postgres?: PostgresEndpoint;
   /** Retention bounds per classification. */
   readonly retention: Readonly<Record<Classification, RetentionBound>>;
   /**

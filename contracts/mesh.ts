@@ -184,10 +184,17 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
     byDomain.set(p.domain, list);
   }
   const stacks: StackPlan[] = [];
+  const envNames = environments.map((e) => e.name);
+  for (const env of environments) {
+    if (env.lockedPartitionsFrom && !envNames.includes(env.lockedPartitionsFrom)) {
+      problems.push({ product: `(environment ${env.name})`, field: 'lockedPartitionsFrom', message: `takes the locked partitions of "${env.lockedPartitionsFrom}", which is not an environment (environments: ${envNames.join(', ')}).`, fix: 'name an environment from stacks/environments.ts, or remove lockedPartitionsFrom.' });
+    }
+  }
   for (const env of environments) {
     for (const [domain, list] of byDomain) {
       const plans: ProductPlan[] = list.map((product) => {
-        const entry = lockOk.has(product) ? options.locks?.get(product.id)?.partitions[env.name] : undefined;
+        // An environment may take another's locked partitions (local takes dev's): it records none of its own.
+        const entry = lockOk.has(product) ? options.locks?.get(product.id)?.partitions[env.lockedPartitionsFrom ?? env.name] : undefined;
         const topics = deriveTopicPlans(product, env, entry ? lockedPartitions(product, env, entry) : undefined);
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
         const deployed = deriveDeployments(product, topics.topic.partitions.value, env);

@@ -99,5 +99,53 @@ export const prod: EnvironmentConfig = {
   },
 };
 
+/** The local mesh's Kafka port when `MESH_KAFKA_PORT` is not set. */
+export const LOCAL_KAFKA_PORT = 19092;
+/** The local mesh's PostgreSQL port when `MESH_POSTGRES_PORT` is not set. */
+export const LOCAL_POSTGRES_PORT = 15432;
+
+function portFrom(variable: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${variable}=${raw} is not a TCP port: set it to a number from 1 to 65535, or unset it for ${fallback}.`);
+  }
+  return port;
+}
+
+/**
+ * `local`: the mesh on one machine (`npm run mesh:up`, see docs/local-mesh.md) — a single Kafka 3.7 broker on
+ * loopback with SASL_SSL and SCRAM-SHA-512 like MSK, and a PostgreSQL 17 for the sink tables. Replication 1,
+ * dev's retention bounds and dev's locked partition counts; no AWS settings, so no AWS resources.
+ * Ports from `MESH_KAFKA_PORT` and `MESH_POSTGRES_PORT` (read at synth: synthesize and start the mesh with the same values).
+ */
+export function localEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentConfig {
+  const kafkaPort = portFrom('MESH_KAFKA_PORT', LOCAL_KAFKA_PORT, env);
+  return {
+    name: 'local',
+    production: false,
+    region: dev.region,
+    kafka: {
+      bootstrapServers: [`127.0.0.1:${kafkaPort}`],
+      portVariable: 'MESH_KAFKA_PORT',
+      adminAuth: { mechanism: 'scram-sha512' },
+      adminPrincipal: 'User:mesh-admin-local',
+      replicationFactor: 1,
+      minInsyncReplicas: 1,
+      partitions: dev.kafka.partitions,
+      brokerMaxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+      tls: { enabled: true, caFile: '.mesh/local/ca.pem' },
+    },
+    lockedPartitionsFrom: dev.name,
+    postgres: { host: '127.0.0.1', port: portFrom('MESH_POSTGRES_PORT', LOCAL_POSTGRES_PORT, env), database: 'mesh', portVariable: 'MESH_POSTGRES_PORT' },
+    retention: dev.retention,
+    retentionOverflow: dev.retentionOverflow,
+    backend: { type: 'local' },
+  };
+}
+
+export const local: EnvironmentConfig = localEnvironment();
+
 /** Every environment, in deployment order. */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, prod];

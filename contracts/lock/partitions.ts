@@ -37,6 +37,11 @@ export function nextPartitionLock(product: Subject, env: EnvironmentConfig, exis
 /** The plan's partition count from a lock entry, with the reason (quoting what a fresh derivation would give). */
 export function lockedPartitions(product: Subject, env: EnvironmentConfig, entry: PartitionLock): Derived<number> {
   const derived = derivePartitions(product, env);
+  const from = env.lockedPartitionsFrom;
+  if (from) {
+    const inner = lockedPartitions(product, { ...env, name: from, lockedPartitionsFrom: undefined }, entry);
+    return { value: inner.value, reason: `${env.name} takes ${from}'s locked partitions: ${inner.reason}` };
+  }
   const now = derived.value === entry.current ? `derivation agrees (${derived.reason})` : `derived now would be ${derived.value} (${derived.reason}), but partitions never change by themselves`;
   if (entry.current === entry.initial) {
     return { value: entry.current, reason: `${entry.current} partitions: fixed by the lock at v${product.version}'s first lock; ${now}` };

@@ -70,6 +70,8 @@ export function updateLock(product: CompiledProduct, lock: ProductLock | undefin
   }
   const partitions: Record<string, PartitionLock> = { ...(lock?.partitions ?? {}) };
   for (const env of environments) {
+    // An environment that takes another's partitions (the local mesh takes dev's) records none of its own.
+    if (env.lockedPartitionsFrom) continue;
     const r = nextPartitionLock(product, env, lock?.partitions[env.name]);
     problems.push(...r.problems);
     if (!r.entry) continue;
@@ -88,9 +90,16 @@ export function updateLock(product: CompiledProduct, lock: ProductLock | undefin
 
 function unknownGrowth(product: CompiledProduct, environments: readonly EnvironmentConfig[]): Problem[] {
   const names = environments.map((e) => e.name);
-  return Object.keys(product.partitionGrowth ?? {})
-    .filter((env) => !names.includes(env))
-    .map((env) => ({ product: product.id, field: `partitions.grow.${env}`, message: `"${env}" is not an environment (environments: ${names.join(', ')}).`, fix: 'name an environment from stacks/environments.ts.' }));
+  const problems: Problem[] = [];
+  for (const env of Object.keys(product.partitionGrowth ?? {})) {
+    const borrowed = environments.find((e) => e.name === env)?.lockedPartitionsFrom;
+    if (!names.includes(env)) {
+      problems.push({ product: product.id, field: `partitions.grow.${env}`, message: `"${env}" is not an environment (environments: ${names.join(', ')}).`, fix: 'name an environment from stacks/environments.ts.' });
+    } else if (borrowed) {
+      problems.push({ product: product.id, field: `partitions.grow.${env}`, message: `${env} has no partitions of its own: it uses ${borrowed}'s locked partition counts.`, fix: `remove partitions.grow.${env}; grow ${borrowed} (partitions.grow.${borrowed}) and ${env} follows.` });
+    }
+  }
+  return problems;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { importsOf } from './imports';
 
 const root = join(__dirname, '..', '..');
 const FORBIDDEN = /^(cdktf|cdktn|constructs|@cdktf\/|@cdktn\/)|(^|\/)\.gen(\/|$)|(^|\/)(constructs|stacks)(\/|$)/;
@@ -16,19 +17,6 @@ function tsFiles(dir: string): string[] {
     if (e.isDirectory()) return e.name.startsWith('.') ? [] : tsFiles(p);
     return e.name.endsWith('.ts') ? [p] : [];
   });
-}
-
-/** Every module specifier a file imports, requires or re-exports. */
-export function importsOf(source: string): string[] {
-  const specs: string[] = [];
-  const patterns = [
-    /\bimport\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]/g,
-    /\bexport\s+(?:type\s+)?[^'"]*?\sfrom\s+['"]([^'"]+)['"]/g,
-    /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const re of patterns) for (const m of source.matchAll(re)) specs.push(m[1]);
-  return specs;
 }
 
 describe('the contract core', () => {

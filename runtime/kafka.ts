@@ -1,0 +1,580 @@
+/**
+ * The one door to the Kafka client. Everything in contract-mesh that talks to a
+ * broker — the local mesh (`npm run mesh:apply|plan`), the broker tests and the
+ * runtime (producer, consumer, sink, dead-letter replay) — goes through
+ * {@link connectKafka} and the small interfaces below; nothing else imports
+ * the client library.
+ *
+ * The implementation is KafkaJS 2.2.4 (see docs/local-mesh.md, "The Node Kafka
+ * client", for why). The interfaces name Kafka's own concepts, not KafkaJS's,
+ * so that another client can stand behind them.
+ *
+ * - connect: SASL/SCRAM-SHA-512 over TLS (the MSK path), a CA in PEM;
+ * - produce: `acks=all` and the idempotent producer, always; record headers;
+ * - consume: a consumer group with manual offset commits only;
+ * - admin: the calls the mesh needs (topics, partitions, topic configs with
+ *   each entry's source, ACLs, committed offsets).
+ */
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ConfigResourceTypes,
+  ConfigSource,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type Producer,
+} from 'kafkajs';
+
+/** How to reach and authenticate to the brokers. */
+export interface KafkaConnectionOptions {
+  /** `host:port` of one or more brokers. */
+  readonly brokers: readonly string[];
+  /** SASL/SCRAM-SHA-512 credentials of the principal to act as (`User:<username>`). */
+  readonly sasl: { readonly mechanism: 'scram-sha-512'; readonly username: string; readonly password: string };
+  /**
+   * TLS: the PEM of the CA that signs the brokers' certificates.
+   * @default - the system trust store (MSK's certificates are publicly trusted)
+   */
+  readonly caPem?: string;
+  /**
+   * The client id brokers log.
+   * @default 'contract-mesh'
+   */
+  readonly clientId?: string;
+  /**
+   * How often a retriable request is retried (exponential backoff with jitter) before it fails.
+   * @default 5
+   */
+  readonly retries?: number;
+  /**
+   * Milliseconds to wait for a connection (TCP + TLS).
+   * @default 10000
+   */
+  readonly connectionTimeoutMs?: number;
+  /**
+   * Milliseconds to wait for a request's answer.
+   * @default 30000
+   */
+  readonly requestTimeoutMs?: number;
+}
+
+/** A record to produce. */
+export interface OutgoingRecord {
+  /** The key (the partitioner hashes it, as the Java client does). `null` for none. */
+  readonly key: Buffer | string | null;
+  /** The value; `null` is a tombstone. */
+  readonly value: Buffer | string | null;
+  /** Record headers. @default - none */
+  readonly headers?: Readonly<Record<string, Buffer | string>>;
+  /** A fixed partition. @default - chosen from the key */
+  readonly partition?: number;
+}
+
+/** Where a produced batch landed, per partition. */
+export interface ProducedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offset of the first record of the batch in that partition. */
+  readonly baseOffset: string;
+}
+
+/** An idempotent producer with `acks=all`. */
+export interface KafkaProducer {
+  /** Sends records to `topic`; resolves when every in-sync replica has them. */
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<ProducedBatch[]>;
+  disconnect(): Promise<void>;
+}
+
+/** A consumed record. */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** The record's offset (a decimal string: offsets are 64-bit). */
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, Buffer>>;
+  /** Milliseconds since the epoch, as a decimal string. */
+  readonly timestamp: string;
+}
+
+/** An offset to commit: the offset of the NEXT record to read in the partition (Kafka's convention). */
+export interface OffsetToCommit {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Options of {@link KafkaClient.consumer}. */
+export interface ConsumerOptions {
+  /** The consumer group (the mesh's `<topic>.<consumer>`, or `<dlq>.replay`). */
+  readonly groupId: string;
+  /** The topics to subscribe to. */
+  readonly topics: readonly string[];
+  /**
+   * Where a partition with no committed offset starts: the earliest record, or only new ones.
+   * @default true
+   */
+  readonly fromBeginning?: boolean;
+  /**
+   * Milliseconds without a heartbeat after which the group coordinator drops the member.
+   * @default 10000
+   */
+  readonly sessionTimeoutMs?: number;
+}
+
+/**
+ * A member of a consumer group that commits offsets only when told to
+ * ({@link KafkaConsumer.commit}): nothing is committed automatically.
+ */
+export interface KafkaConsumer {
+  /**
+   * Starts consuming: joins the group, then calls `handler` for each record, one at a time per
+   * partition, in offset order. Resolves once the member has joined the group (its partitions
+   * are assigned); rejects if it cannot join (e.g. the principal may not read the group).
+   */
+  run(handler: (record: ConsumedRecord) => Promise<void>): Promise<void>;
+  /** Commits offsets (each the next offset to read) for the group. */
+  commit(offsets: readonly OffsetToCommit[]): Promise<void>;
+  /**
+   * Resolves when the consumer stops by {@link stop}; rejects when it crashed (a handler threw,
+   * or a non-retriable broker error), with that error.
+   */
+  readonly stopped: Promise<void>;
+  /** Stops fetching and leaves the group; resolves when the current handler call has finished. */
+  stop(): Promise<void>;
+}
+
+/** Where a topic config entry's value comes from (Kafka's `ConfigSource`). */
+export type ConfigEntrySource =
+  | 'DYNAMIC_TOPIC_CONFIG'
+  | 'DYNAMIC_BROKER_CONFIG'
+  | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+  | 'STATIC_BROKER_CONFIG'
+  | 'DEFAULT_CONFIG'
+  | 'DYNAMIC_BROKER_LOGGER_CONFIG'
+  | 'UNKNOWN';
+
+/** One entry of a topic's configuration as the broker reports it. */
+export interface ConfigEntry {
+  readonly name: string;
+  /** The value; `null` for a sensitive entry. */
+  readonly value: string | null;
+  /** Where it comes from: only `DYNAMIC_TOPIC_CONFIG` was set on the topic itself. */
+  readonly source: ConfigEntrySource;
+  readonly readOnly: boolean;
+}
+
+/** A topic's partitions and replication. */
+export interface TopicDescription {
+  readonly name: string;
+  readonly partitions: number;
+  /** Replicas of each partition (the replication factor when all partitions agree). */
+  readonly replicasPerPartition: readonly number[];
+}
+
+/** A topic to create. */
+export interface NewTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic-level config entries. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/** An ACL binding (Kafka's `AclBinding`), names as the Mongey provider and `kafka-acls` spell them. */
+export interface AclBinding {
+  /** `User:<name>`. */
+  readonly principal: string;
+  /** `*` for any host. */
+  readonly host: string;
+  readonly operation: AclOperation;
+  readonly permissionType: 'Allow' | 'Deny';
+  readonly resourceType: AclResourceType;
+  readonly resourceName: string;
+  readonly patternType: 'Literal' | 'Prefixed';
+}
+
+export type AclOperation = 'All' | 'Read' | 'Write' | 'Create' | 'Delete' | 'Alter' | 'Describe' | 'ClusterAction' | 'DescribeConfigs' | 'AlterConfigs' | 'IdempotentWrite';
+export type AclResourceType = 'Topic' | 'Group' | 'Cluster' | 'TransactionalID' | 'DelegationToken';
+
+/** The administrative calls the mesh needs. */
+export interface KafkaAdmin {
+  /** Every topic name (internal topics included). */
+  listTopics(): Promise<string[]>;
+  /** Partitions and replicas of existing topics. */
+  describeTopics(names: readonly string[]): Promise<TopicDescription[]>;
+  /** Creates topics and waits until each partition has a leader. */
+  createTopics(topics: readonly NewTopic[]): Promise<void>;
+  /** Raises a topic's partition count to `total` (Kafka cannot lower it). */
+  createPartitions(name: string, total: number): Promise<void>;
+  /** Every config entry of each topic, with its source. */
+  describeTopicConfigs(names: readonly string[]): Promise<Map<string, ConfigEntry[]>>;
+  /**
+   * Replaces a topic's whole set of topic-level config entries (Kafka's non-incremental
+   * AlterConfigs, as the Mongey provider sends it): keys not in `config` revert to the default.
+   */
+  replaceTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<void>;
+  /** Deletes topics (the mesh never does; tests prove principals cannot). */
+  deleteTopics(names: readonly string[]): Promise<void>;
+  /** Every ACL binding of the cluster. */
+  listAcls(): Promise<AclBinding[]>;
+  createAcls(acls: readonly AclBinding[]): Promise<void>;
+  /** Deletes exactly these bindings. */
+  deleteAcls(acls: readonly AclBinding[]): Promise<void>;
+  /** The group's committed offsets for a topic (`-1` where none is committed). */
+  committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  /** The cluster id and its brokers. */
+  describeCluster(): Promise<{ clusterId: string; brokers: Array<{ nodeId: number; host: string; port: number }> }>;
+}
+
+/** A connection to a Kafka cluster as one principal. */
+export interface KafkaClient {
+  /** The principal this client authenticates as (`User:<username>`). */
+  readonly principal: string;
+  /** A connected idempotent producer (`acks=all`). */
+  producer(): Promise<KafkaProducer>;
+  /** A consumer in `groupId` with manual commits; call `run` to join and start. */
+  consumer(options: ConsumerOptions): Promise<KafkaConsumer>;
+  /** Runs `fn` with a connected admin client, then disconnects it. */
+  withAdmin<T>(fn: (admin: KafkaAdmin) => Promise<T>): Promise<T>;
+  /** Disconnects every producer, consumer and admin this client made. */
+  close(): Promise<void>;
+}
+
+/** An error from the broker or the client, with Kafka's error name when the broker sent one. */
+export class KafkaClientError extends Error {
+  /**
+   * Kafka's error name, e.g. `TOPIC_AUTHORIZATION_FAILED`, `GROUP_AUTHORIZATION_FAILED`,
+   * `CLUSTER_AUTHORIZATION_FAILED`, `SASL_AUTHENTICATION_FAILED`; or `CONNECTION` when no broker answered.
+   */
+  readonly type: string;
+  constructor(type: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaClientError';
+    this.type = type;
+  }
+}
+
+/** Kafka's error name inside a client error (following causes and aggregated errors), or `UNKNOWN`. */
+export function kafkaErrorType(err: unknown): string {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown): string | undefined => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return undefined;
+    seen.add(e);
+    const o = e as { type?: unknown; name?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+    if (typeof o.type === 'string' && o.type !== 'UNKNOWN') return o.type;
+    if (o.name === 'KafkaJSConnectionError' || o.name === 'KafkaJSNumberOfRetriesExceeded' && /ECONNREFUSED|Connection/.test(String((o as Error).message))) return 'CONNECTION';
+    if (o.name === 'KafkaJSSASLAuthenticationError') return 'SASL_AUTHENTICATION_FAILED';
+    for (const inner of [o.cause, o.originalError, ...(Array.isArray(o.errors) ? o.errors : [])]) {
+      const t = visit(inner);
+      if (t) return t;
+    }
+    if (o.name === 'KafkaJSConnectionError' || o.name === 'KafkaJSBrokerNotFound') return 'CONNECTION';
+    return undefined;
+  };
+  return visit(err) ?? 'UNKNOWN';
+}
+
+function wrap(err: unknown, what: string): KafkaClientError {
+  if (err instanceof KafkaClientError) return err;
+  const type = kafkaErrorType(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return new KafkaClientError(type, `${what}: ${type === 'UNKNOWN' ? '' : `${type}: `}${message}`, { cause: err });
+}
+
+async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw wrap(err, what);
+  }
+}
+
+const SOURCES: Record<number, ConfigEntrySource> = {
+  [ConfigSource.TOPIC_CONFIG]: 'DYNAMIC_TOPIC_CONFIG',
+  [ConfigSource.DYNAMIC_BROKER_CONFIG]: 'DYNAMIC_BROKER_CONFIG',
+  [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  [ConfigSource.STATIC_BROKER_CONFIG]: 'STATIC_BROKER_CONFIG',
+  [ConfigSource.DEFAULT_CONFIG]: 'DEFAULT_CONFIG',
+  [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG]: 'DYNAMIC_BROKER_LOGGER_CONFIG',
+};
+
+const OPERATIONS: Record<AclOperation, AclOperationTypes> = {
+  All: AclOperationTypes.ALL,
+  Read: AclOperationTypes.READ,
+  Write: AclOperationTypes.WRITE,
+  Create: AclOperationTypes.CREATE,
+  Delete: AclOperationTypes.DELETE,
+  Alter: AclOperationTypes.ALTER,
+  Describe: AclOperationTypes.DESCRIBE,
+  ClusterAction: AclOperationTypes.CLUSTER_ACTION,
+  DescribeConfigs: AclOperationTypes.DESCRIBE_CONFIGS,
+  AlterConfigs: AclOperationTypes.ALTER_CONFIGS,
+  IdempotentWrite: AclOperationTypes.IDEMPOTENT_WRITE,
+};
+const RESOURCES: Record<AclResourceType, AclResourceTypes> = {
+  Topic: AclResourceTypes.TOPIC,
+  Group: AclResourceTypes.GROUP,
+  Cluster: AclResourceTypes.CLUSTER,
+  TransactionalID: AclResourceTypes.TRANSACTIONAL_ID,
+  DelegationToken: AclResourceTypes.DELEGATION_TOKEN,
+};
+const PATTERNS = { Literal: ResourcePatternTypes.LITERAL, Prefixed: ResourcePatternTypes.PREFIXED } as const;
+const PERMISSIONS = { Allow: AclPermissionTypes.ALLOW, Deny: AclPermissionTypes.DENY } as const;
+const reverse = <K extends string, V extends number>(m: Record<K, V>) => new Map<number, K>(Object.entries(m).map(([k, v]) => [v as number, k as K]));
+const OPERATION_NAMES = reverse(OPERATIONS);
+const RESOURCE_NAMES = reverse(RESOURCES);
+const PATTERN_NAMES = reverse(PATTERNS);
+const PERMISSION_NAMES = reverse(PERMISSIONS);
+
+function toKafkaJsAcl(a: AclBinding) {
+  return {
+    principal: a.principal,
+    host: a.host,
+    operation: OPERATIONS[a.operation],
+    permissionType: PERMISSIONS[a.permissionType],
+    resourceType: RESOURCES[a.resourceType],
+    resourceName: a.resourceName,
+    resourcePatternType: PATTERNS[a.patternType],
+  };
+}
+
+function headersOf(h: IHeaders | undefined): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(h ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first : Buffer.from(first);
+  }
+  return out;
+}
+
+function adminOf(admin: Admin): KafkaAdmin {
+  return {
+    listTopics: () => guarded('list topics', () => admin.listTopics()),
+    describeTopics: (names) =>
+      guarded(`describe topics ${names.join(', ')}`, async () => {
+        if (!names.length) return [];
+        const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+        return topics.map((t) => ({
+          name: t.name,
+          partitions: t.partitions.length,
+          replicasPerPartition: [...t.partitions].sort((a, b) => a.partitionId - b.partitionId).map((p) => p.replicas.length),
+        }));
+      }),
+    createTopics: (topics) =>
+      guarded(`create topics ${topics.map((t) => t.name).join(', ')}`, async () => {
+        if (!topics.length) return;
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: topics.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      }),
+    createPartitions: (name, total) =>
+      guarded(`grow ${name} to ${total} partitions`, async () => {
+        await admin.createPartitions({ topicPartitions: [{ topic: name, count: total }] });
+      }),
+    describeTopicConfigs: (names) =>
+      guarded(`describe the configs of ${names.join(', ')}`, async () => {
+        const out = new Map<string, ConfigEntry[]>();
+        if (!names.length) return out;
+        const r = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+        for (const res of r.resources) {
+          if (res.errorCode) throw new KafkaClientError(String(res.errorCode), `describe the config of ${res.resourceName}: ${res.errorMessage}`);
+          out.set(
+            res.resourceName,
+            res.configEntries.map((e) => ({ name: e.configName, value: e.isSensitive ? null : e.configValue, source: SOURCES[e.configSource] ?? 'UNKNOWN', readOnly: e.readOnly })),
+          );
+        }
+        return out;
+      }),
+    replaceTopicConfig: (name, config) =>
+      guarded(`set the config of ${name}`, async () => {
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: Object.entries(config).map(([k, value]) => ({ name: k, value })) }],
+        });
+      }),
+    deleteTopics: (names) => guarded(`delete topics ${names.join(', ')}`, () => admin.deleteTopics({ topics: [...names] })),
+    listAcls: () =>
+      guarded('list ACLs', async () => {
+        const r = await admin.describeAcls({
+          resourceType: AclResourceTypes.ANY,
+          resourcePatternType: ResourcePatternTypes.ANY,
+          operation: AclOperationTypes.ANY,
+          permissionType: AclPermissionTypes.ANY,
+        });
+        const out: AclBinding[] = [];
+        for (const res of r.resources) {
+          for (const a of res.acls) {
+            const resourceType = RESOURCE_NAMES.get(res.resourceType);
+            const patternType = PATTERN_NAMES.get(res.resourcePatternType);
+            const operation = OPERATION_NAMES.get(a.operation);
+            const permissionType = PERMISSION_NAMES.get(a.permissionType);
+            if (!resourceType || !patternType || !operation || !permissionType) continue;
+            out.push({ principal: a.principal, host: a.host, operation, permissionType, resourceType, resourceName: res.resourceName, patternType });
+          }
+        }
+        return out;
+      }),
+    createAcls: (acls) =>
+      guarded('create ACLs', async () => {
+        if (acls.length) await admin.createAcls({ acl: acls.map(toKafkaJsAcl) });
+      }),
+    deleteAcls: (acls) =>
+      guarded('delete ACLs', async () => {
+        if (acls.length) await admin.deleteAcls({ filters: acls.map(toKafkaJsAcl) });
+      }),
+    committedOffsets: (groupId, topic) =>
+      guarded(`read the offsets of group ${groupId}`, async () => {
+        const r = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return (r.find((t) => t.topic === topic)?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+      }),
+    describeCluster: () => guarded('describe the cluster', () => admin.describeCluster()),
+  };
+}
+
+/** Connects to Kafka as one principal. Nothing is opened until a producer, consumer or admin is asked for. */
+export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
+  const retries = options.retries ?? 5;
+  const kafka = new Kafka({
+    clientId: options.clientId ?? 'contract-mesh',
+    brokers: [...options.brokers],
+    ssl: options.caPem ? { ca: [options.caPem] } : true,
+    sasl: { mechanism: 'scram-sha-512', username: options.sasl.username, password: options.sasl.password },
+    connectionTimeout: options.connectionTimeoutMs ?? 10_000,
+    authenticationTimeout: options.connectionTimeoutMs ?? 10_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    retry: { retries, initialRetryTime: 200, maxRetryTime: 5_000 },
+    logLevel: logLevel.NOTHING,
+  });
+  const open = new Set<{ disconnect(): Promise<void> }>();
+  const track = <T extends { disconnect(): Promise<void> }>(c: T) => {
+    open.add(c);
+    return c;
+  };
+
+  return {
+    principal: `User:${options.sasl.username}`,
+    async producer() {
+      // Idempotent with acks=all (-1): no duplicates or reordering from retries. One request in flight keeps
+      // KafkaJS's idempotent sequence numbers in order. Write on the topic authorises InitProducerId (KIP-679).
+      // KafkaJS refuses an idempotent producer that may not retry; broker refusals (authorization) are never retried.
+      const producer: Producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: Math.max(1, retries), initialRetryTime: 200, maxRetryTime: 5_000 },
+      });
+      await guarded('connect the producer', () => producer.connect());
+      track(producer);
+      return {
+        send: (topic, records) =>
+          guarded(`produce to ${topic}`, async () => {
+            const r = await producer.send({
+              topic,
+              acks: -1,
+              messages: records.map((m) => ({
+                key: m.key,
+                value: m.value,
+                ...(m.headers ? { headers: { ...m.headers } } : {}),
+                ...(m.partition !== undefined ? { partition: m.partition } : {}),
+              })),
+            });
+            return r.map((b) => ({ topic: b.topicName, partition: b.partition, baseOffset: String(b.baseOffset ?? b.offset ?? '') }));
+          }),
+        disconnect: async () => {
+          open.delete(producer);
+          await producer.disconnect();
+        },
+      };
+    },
+    async consumer(opts) {
+      const consumer: Consumer = kafka.consumer({
+        groupId: opts.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+        // The Java client's fetch.max.wait.ms: how long a fetch waits for records (and so how long stop() can take).
+        maxWaitTimeInMs: 500,
+        // A crash surfaces through `stopped` instead of a silent restart loop: the caller decides.
+        retry: { retries, initialRetryTime: 200, maxRetryTime: 5_000, restartOnFailure: async () => false },
+      });
+      await guarded(`connect consumer of group ${opts.groupId}`, () => consumer.connect());
+      track(consumer);
+      let settle!: { resolve: () => void; reject: (e: unknown) => void };
+      const stopped = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      stopped.catch(() => undefined); // observed by whoever awaits it
+      let stopping = false;
+      return {
+        stopped,
+        async run(handler) {
+          await guarded(`subscribe group ${opts.groupId}`, () => consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true }));
+          const joined = new Promise<void>((resolve, reject) => {
+            const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+              offJoin();
+              resolve();
+            });
+            consumer.on(consumer.events.CRASH, (e) => {
+              const err = wrap(e.payload.error, `consumer of group ${opts.groupId}`);
+              reject(err);
+              settle.reject(err);
+            });
+          });
+          joined.catch(() => undefined);
+          await guarded(`start consumer of group ${opts.groupId}`, () =>
+            consumer.run({
+              autoCommit: false,
+              eachMessage: async ({ topic, partition, message }) => {
+                await handler({
+                  topic,
+                  partition,
+                  offset: message.offset,
+                  key: message.key,
+                  value: message.value,
+                  headers: headersOf(message.headers),
+                  timestamp: message.timestamp,
+                });
+              },
+            }),
+          );
+          await joined;
+        },
+        commit: (offsets) =>
+          guarded(`commit offsets of group ${opts.groupId}`, () => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })))),
+        async stop() {
+          if (stopping) return stopped.catch(() => undefined);
+          stopping = true;
+          open.delete(consumer);
+          await consumer.disconnect();
+          settle.resolve();
+        },
+      };
+    },
+    async withAdmin(fn) {
+      const admin = kafka.admin({ retry: { retries, initialRetryTime: 200, maxRetryTime: 5_000 } });
+      await guarded('connect the admin client', () => admin.connect());
+      track(admin);
+      try {
+        return await fn(adminOf(admin));
+      } finally {
+        open.delete(admin);
+        await admin.disconnect();
+      }
+    },
+    async close() {
+      const all = [...open];
+      open.clear();
+      await Promise.allSettled(all.map((c) => c.disconnect()));
+    },
+  };
+}

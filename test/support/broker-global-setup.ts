@@ -1,0 +1,2 @@
+// Jest globalSetup: see broker-global.ts.
+export { setup as default } from './broker-global';

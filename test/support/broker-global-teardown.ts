@@ -1,0 +1,2 @@
+// Jest globalTeardown: see broker-global.ts.
+export { teardown as default } from './broker-global';
