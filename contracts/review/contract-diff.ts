@@ -52,6 +52,7 @@ function settings(p: ManifestProduct | undefined): Record<string, string> {
     'owner.team': p.owner.team,
     'owner.contact': p.owner.contact,
     'owner.principal': p.owner.principal ?? '(none)',
+    'owner.replay': p.owner.replay ? 'true (the owner may write the topic to replay dead letters)' : 'false',
     'producer.principal': p.producer.principal,
     kind: p.kind,
     key: p.key,
