@@ -1,0 +1,196 @@
+/**
+ * A small mesh on the run's real broker and a test file's own PostgreSQL 17,
+ * for the runtime's broker tests: the fixture products, each file under names
+ * of its own (the broker is shared by every broker test file of the run), with
+ * exactly what the mesh synthesizes for them — topics and dead-letter topics
+ * with the derived partitions and configs, the derived ACLs (deriveAcls, the
+ * function the Terraform ACLs come from), one SCRAM login per principal, and
+ * the sink tables created by the derived migrations through the migration
+ * function's own handler (which also writes each login secret, PG_LOGIN's JSON).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Client } from 'pg';
+import { toCamel } from '../../contracts/schema/shape';
+import type { Column } from '../../contracts/sql/columns';
+import { readFileSync } from 'node:fs';
+import { compileProduct, type CompiledProduct } from '../../contracts/compile';
+import { deriveAcls } from '../../contracts/derive/acls';
+import { deriveTopicPlans } from '../../contracts/derive/topic-config';
+import { defineDataProduct, type DataProduct } from '../../contracts/dsl/data-product';
+import type { ProductLock } from '../../contracts/lock/lock-file';
+import { lockedPartitions } from '../../contracts/lock/partitions';
+import { migrationsFor } from '../../contracts/sql/migrations';
+import { loginRoleName } from '../../contracts/sql/sink-tables';
+import { planSinks, type SinkPlan } from '../../contracts/sql/sink-plan';
+import { randomPassword } from '../../local-mesh/broker';
+import { upsertScramUsers } from '../../local-mesh/scram';
+import { connectKafka, type ConsumedRecord, type KafkaClient, type KafkaConnectionOptions } from '../../runtime/kafka';
+import type { PostgresConnection } from '../../runtime/postgres';
+import { localEnvironment } from '../../stacks/environments';
+import { exampleContracts } from '../helpers';
+import type { TestBroker } from './broker';
+import type { PgServer } from './postgres';
+import { MemorySecretStore, migrationHandler, secretIdOf } from './sinks';
+
+/** A product as a test runs it. */
+export interface TestProduct {
+  readonly product: DataProduct;
+  readonly lock: ProductLock;
+  readonly compiled: CompiledProduct;
+}
+
+/** The fixture products with their committed locks. */
+export function fixtureProducts(): TestProduct[] {
+  const { entries, lockOf } = exampleContracts();
+  return entries.map(({ product }) => {
+    const lock = lockOf(product);
+    const compiled = compileProduct(product).product;
+    if (!lock || !compiled) throw new Error(`fixture ${product.spec.domain}/${product.spec.name} has no lock or does not compile`);
+    return { product, lock, compiled };
+  });
+}
+
+/** A short tag for names of one test file's own. */
+export function newTag(): string {
+  return `t${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * The same contract under names of a test file's own: domain `<domain>-<tag>`, every principal `<name>-<tag>`.
+ * The lock is the fixture's (the shape and numbers are the same), renamed.
+ */
+export function renamed(p: TestProduct, tag: string, overrides: Record<string, unknown> = {}): TestProduct {
+  const s = p.product.spec;
+  const principal = (x: string | undefined) => (x ? `${x}-${tag}` : x);
+  const spec = {
+    ...s,
+    domain: `${s.domain}-${tag}`,
+    owner: { ...s.owner, ...(s.owner.principal ? { principal: principal(s.owner.principal) } : {}) },
+    producer: { principal: principal(s.producer.principal) },
+    consumers: (s.consumers ?? []).map((c) => ({ ...c, principal: principal(c.principal) })),
+    ...overrides,
+  } as typeof s;
+  const product = defineDataProduct(spec);
+  const r = compileProduct(product);
+  if (!r.product) throw new Error(r.problems.map((x) => `${x.field}: ${x.message}`).join('\n'));
+  return { product, lock: { ...p.lock, product: r.product.id }, compiled: r.product };
+}
+
+/** The test mesh: logins, and clients as any principal. */
+export interface TestMesh {
+  readonly products: readonly TestProduct[];
+  /** Connection options to act as `principal` (a login the mesh created). */
+  kafkaAs(principal: string, extra?: Partial<KafkaConnectionOptions>): KafkaConnectionOptions;
+  /** The admin (super user) client. */
+  readonly admin: KafkaClient;
+  /** The sink login of a product's consumer. */
+  postgresAs(product: TestProduct, consumer: string): PostgresConnection;
+  /** PG_LOGIN's JSON for a login role, as the migration function wrote it. */
+  loginSecret(role: string): string;
+  readonly database: string;
+  readonly sinks: readonly SinkPlan[];
+  close(): Promise<void>;
+}
+
+/** Creates the products' topics, ACLs, logins and sink tables. */
+export async function applyTestMesh(broker: TestBroker, pg: PgServer | undefined, products: readonly TestProduct[]): Promise<TestMesh> {
+  const env = localEnvironment();
+  const c = broker.connection;
+  const caPem = readFileSync(c.caFile, 'utf8');
+  const options = (username: string, password: string, extra: Partial<KafkaConnectionOptions> = {}): KafkaConnectionOptions => ({ brokers: c.bootstrapServers, caPem, sasl: { mechanism: 'scram-sha-512', username, password }, ...extra });
+  const admin = connectKafka(options(c.admin.username, c.admin.password));
+
+  const principals = new Set<string>();
+  for (const p of products) {
+    principals.add(p.compiled.producer.principal);
+    for (const x of p.compiled.consumers) principals.add(x.principal);
+    if (p.compiled.owner.principal) principals.add(p.compiled.owner.principal);
+  }
+  const logins = new Map([...principals].map((pr) => [pr, { username: pr.replace(/^User:/, ''), password: randomPassword() }]));
+  await upsertScramUsers({ java: broker.java, kafka: broker.kafka, dir: broker.stateDir, bootstrap: c.bootstrapServers[0], caFile: c.caFile, admin: c.admin }, [...logins.values()]);
+
+  await admin.withAdmin(async (a) => {
+    const topics = products.flatMap((p) => {
+      const entry = p.lock.partitions[env.lockedPartitionsFrom ?? env.name];
+      const plans = deriveTopicPlans(p.compiled, env, entry ? lockedPartitions(p.compiled, env, entry) : undefined);
+      return [plans.topic, plans.deadLetter].map((t) => ({
+        name: t.name,
+        partitions: t.partitions.value,
+        replicationFactor: t.replicationFactor.value,
+        config: Object.fromEntries(Object.entries(t.config).map(([k, v]) => [k, v.value])),
+      }));
+    });
+    await a.createTopics(topics);
+    await a.createAcls(products.flatMap((p) => deriveAcls(p.compiled)).map((x) => ({ principal: x.principal, host: '*', operation: x.operation, permissionType: 'Allow' as const, resourceType: x.resourceType, resourceName: x.resourceName, patternType: 'Literal' as const })));
+  });
+
+  const sinks = products.flatMap((p) => planSinks(p.compiled, p.lock.history.map((v) => v.shape)).sinks);
+  const secrets = new MemorySecretStore();
+  let database = '';
+  if (pg && sinks.length) {
+    database = await pg.freshDatabase();
+    const migrations = products.flatMap((p) => migrationsFor(p.compiled, p.lock.history.map((v) => v.shape)).tables.flatMap((t) => t.migrations.map((m) => ({ id: m.id, sql: m.sql }))));
+    await migrationHandler(pg, database, migrations, secrets, sinks)();
+  }
+  const port = pg ? Number(new URL(pg.url(database || 'postgres')).port) : 0;
+  return {
+    products,
+    admin,
+    database,
+    sinks,
+    kafkaAs: (principal, extra) => {
+      const l = logins.get(principal);
+      if (!l) throw new Error(`no login for ${principal}`);
+      return options(l.username, l.password, extra);
+    },
+    postgresAs: (p, consumer) => {
+      const role = loginRoleName(p.compiled.domain, consumer);
+      const secret = secrets.values.get(secretIdOf(role));
+      if (!secret) throw new Error(`no login secret for ${role}`);
+      const { username, password } = JSON.parse(secret) as { username: string; password: string };
+      return { host: '127.0.0.1', port, database, user: username, password };
+    },
+    loginSecret: (role) => secrets.values.get(secretIdOf(role)) as string,
+    close: () => admin.close(),
+  };
+}
+
+/** Waits until `check` returns true (polling), or fails with `what`. */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000, everyMs = 200): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Reads `count` records of `topic` from the beginning, as `client` (the admin reads anything), in a group of its own. */
+export async function readTopic(client: KafkaClient, topic: string, count: number, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+  const got: ConsumedRecord[] = [];
+  const consumer = await client.consumer({ groupId: `test-reader-${randomBytes(4).toString('hex')}`, topics: [topic] });
+  try {
+    await consumer.run(async (r) => void got.push(r));
+    await eventually(`${count} record(s) in ${topic} (got ${got.length})`, () => got.length >= count, timeoutMs);
+    return got;
+  } finally {
+    await consumer.stop();
+  }
+}
+
+/** A sink row as the contract's record: camelCase fields, NULL columns left out, ingestion columns dropped. */
+export function rowAsRecord(row: Record<string, unknown>, columns: readonly Column[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const col of columns) {
+    const v = row[col.name];
+    if (v === null || v === undefined) continue;
+    out[toCamel(col.name)] = col.type === 'timestamptz' ? new Date(v as string).toISOString() : v;
+  }
+  return out;
+}
+
+/** Every row of a sink table, in (partition, offset) order, with its source partition and offset. */
+export async function sinkRows(client: Client, sink: SinkPlan): Promise<Array<{ record: Record<string, unknown>; partition: number; offset: string }>> {
+  const { rows } = await client.query(`SELECT row_to_json(t) AS r FROM "${sink.table.schema.value}"."${sink.table.table.value}" t ORDER BY _source_partition, _source_offset`);
+  return rows.map((x) => ({ record: rowAsRecord(x.r, sink.columns), partition: x.r._source_partition, offset: String(x.r._source_offset) }));
+}
