@@ -18,11 +18,11 @@ export function clientOf(connection: KafkaConnection, defaults: Partial<KafkaCon
   return { client: connectKafka({ ...defaults, ...connection }), owned: true };
 }
 
-/** Errors that mean the broker could not be reached (worth retrying), as opposed to a refusal. */
+/** Errors that mean the broker could not be reached or is not ready yet (worth retrying), as opposed to a refusal. */
 export function isUnreachable(err: unknown): boolean {
   const type = kafkaErrorType(err);
   if (type === 'CONNECTION' || type === 'UNKNOWN') return !/AUTHORIZATION|AUTHENTICATION/.test(messageOf(err));
-  return ['REQUEST_TIMED_OUT', 'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'NETWORK_EXCEPTION', 'BROKER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS', 'KAFKA_STORAGE_ERROR'].includes(type);
+  return ['REQUEST_TIMED_OUT', 'NOT_COORDINATOR', 'GROUP_LOAD_IN_PROGRESS', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'REBALANCE_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'NETWORK_EXCEPTION', 'BROKER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS', 'KAFKA_STORAGE_ERROR'].includes(type);
 }
 
 /** A one-line explanation of a broker refusal for `principal`, naming the fix. */

@@ -183,40 +183,13 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
   const { client, owned } = clientOf(options.connection, { clientId: `contract-mesh-${spec.name}` });
   let stopping = false;
 
-  const started = Date.now();
-  const startupTimeout = options.startupTimeoutMs ?? 60_000;
-  let producer: KafkaProducer | undefined;
-  let kafkaConsumer: KafkaConsumer | undefined;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      producer = await client.producer();
-      kafkaConsumer = await client.consumer({ groupId: spec.group, topics: [compiled.topic], fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs });
-      break;
-    } catch (err) {
-      await producer?.disconnect().catch(() => undefined);
-      producer = undefined;
-      if (!isUnreachable(err)) {
-        if (owned) await client.close();
-        throw explainKafkaError(err, principal, `${compiled.id} ${setup.what} cannot start`);
-      }
-      const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 });
-      if (Date.now() - started + delay > startupTimeout) {
-        if (owned) await client.close();
-        throw new RuntimeError(`${compiled.id} ${setup.what}: no Kafka broker answered for ${Math.round((Date.now() - started) / 1000)} s (${messageOf(err)}). Is the broker running and KAFKA_BOOTSTRAP_SERVERS right? (Locally: \`npm run mesh:up\`.)`, { cause: err });
-      }
-      log.warn(`no Kafka broker answered (${messageOf(err)}); retrying in ${Math.round(delay / 100) / 10} s`);
-      await pause(delay);
-    }
-  }
-  const dlqProducer = producer as KafkaProducer;
-  const kc = kafkaConsumer as KafkaConsumer;
-
   const deadLetterRecords = (items: ReadonlyArray<{ record: ConsumedRecord; violation: ContractViolation }>): OutgoingRecord[] =>
     items.map(({ record, violation }) => {
       const dl = toDeadLetter({ key: record.key, value: record.value }, violation, { product: compiled, sourceTopic: record.topic, partition: record.partition, offset: record.offset });
       return { key: dl.key ? Buffer.from(dl.key) : null, value: dl.value ? Buffer.from(dl.value) : null, headers: dl.headers };
     });
 
+  let dlqProducer!: KafkaProducer;
   const onBatch = async (batch: ConsumedBatch) => {
     const active = () => !stopping && batch.isActive();
     const control: BatchControl = {
@@ -242,7 +215,7 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
       },
       async commit(offset) {
         try {
-          await kc.commit([{ topic: batch.topic, partition: batch.partition, offset }]);
+          await batch.commit(offset);
         } catch (err) {
           log.warn(`could not commit partition ${batch.partition} up to offset ${offset} (${messageOf(err)}); its records will be read again`);
         }
@@ -255,13 +228,36 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
     await work(items, control);
   };
 
-  try {
-    await kc.runBatches(onBatch);
-  } catch (err) {
-    await kc.stop().catch(() => undefined);
-    await dlqProducer.disconnect().catch(() => undefined);
-    if (owned) await client.close();
-    throw explainKafkaError(err, principal, `${compiled.id} ${setup.what} cannot join group ${spec.group}`);
+  // Start-up: connect the dead-letter producer and join the group, retrying with backoff while no broker
+  // answers (or the group's coordinator is still loading), up to the start-up timeout; a refusal fails at once.
+  const started = Date.now();
+  const startupTimeout = options.startupTimeoutMs ?? 60_000;
+  let kc!: KafkaConsumer;
+  for (let attempt = 0; ; attempt++) {
+    let producer: KafkaProducer | undefined;
+    let consumer: KafkaConsumer | undefined;
+    try {
+      producer = await client.producer();
+      consumer = await client.consumer({ groupId: spec.group, topics: [compiled.topic], fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs });
+      dlqProducer = producer;
+      await consumer.runBatches(onBatch);
+      kc = consumer;
+      break;
+    } catch (err) {
+      await consumer?.stop().catch(() => undefined);
+      await producer?.disconnect().catch(() => undefined);
+      if (!isUnreachable(err)) {
+        if (owned) await client.close();
+        throw explainKafkaError(err, principal, `${compiled.id} ${setup.what} cannot start (group ${spec.group})`);
+      }
+      const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 });
+      if (Date.now() - started + delay > startupTimeout) {
+        if (owned) await client.close();
+        throw new RuntimeError(`${compiled.id} ${setup.what}: no Kafka broker answered for ${Math.round((Date.now() - started) / 1000)} s (${messageOf(err)}). Is the broker running and KAFKA_BOOTSTRAP_SERVERS right? (Locally: \`npm run mesh:up\`.)`, { cause: err });
+      }
+      log.warn(`Kafka is not reachable yet (${messageOf(err)}); retrying in ${Math.round(delay / 100) / 10} s`);
+      await pause(delay);
+    }
   }
   log.info(`joined group ${spec.group} on ${compiled.topic} as ${principal}`);
 

@@ -125,6 +125,11 @@ export interface ConsumedBatch {
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was taken from this member: give the batch up. */
   isActive(): boolean;
+  /**
+   * Commits the partition up to `offset` (the next offset to read). Unlike {@link KafkaConsumer.commit}, it
+   * still commits while the consumer is stopping — the in-flight batch's last commit before the member leaves.
+   */
+  commit(offset: string): Promise<void>;
 }
 
 /** An offset to commit: the offset of the NEXT record to read in the partition (Kafka's convention). */
@@ -601,7 +606,7 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
         async runBatches(handler) {
           await start({
             eachBatchAutoResolve: false,
-            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
               if (!batch.messages.length) return;
               await handler({
                 topic: batch.topic,
@@ -610,6 +615,10 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
                 highWatermark: batch.highWatermark,
                 heartbeat: () => guarded(`heartbeat of group ${opts.groupId}`, heartbeat),
                 isActive: () => isRunning() && !isStale(),
+                commit: (offset) =>
+                  guarded(`commit offsets of group ${opts.groupId}`, () =>
+                    commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] }),
+                  ),
               });
               // The next fetch of the partition starts after the batch (nothing is committed here).
               if (isRunning() && !isStale()) resolveOffset(batch.lastOffset());

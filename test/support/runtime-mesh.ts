@@ -9,15 +9,18 @@
  * function's own handler (which also writes each login secret, PG_LOGIN's JSON).
  */
 import { randomBytes } from 'node:crypto';
+import * as protobuf from 'protobufjs';
 import type { Client } from 'pg';
 import { toCamel } from '../../contracts/schema/shape';
 import type { Column } from '../../contracts/sql/columns';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { buildSinkBundle } from '../../scripts/sink-bundle';
 import { compileProduct, type CompiledProduct } from '../../contracts/compile';
 import { deriveAcls } from '../../contracts/derive/acls';
 import { deriveTopicPlans } from '../../contracts/derive/topic-config';
 import { defineDataProduct, type DataProduct } from '../../contracts/dsl/data-product';
-import type { ProductLock } from '../../contracts/lock/lock-file';
+import { lockFileName, serializeLock, type ProductLock } from '../../contracts/lock/lock-file';
 import { lockedPartitions } from '../../contracts/lock/partitions';
 import { migrationsFor } from '../../contracts/sql/migrations';
 import { loginRoleName } from '../../contracts/sql/sink-tables';
@@ -121,7 +124,15 @@ export async function applyTestMesh(broker: TestBroker, pg: PgServer | undefined
       }));
     });
     await a.createTopics(topics);
-    await a.createAcls(products.flatMap((p) => deriveAcls(p.compiled)).map((x) => ({ principal: x.principal, host: '*', operation: x.operation, permissionType: 'Allow' as const, resourceType: x.resourceType, resourceName: x.resourceName, patternType: 'Literal' as const })));
+    const acls = products.flatMap((p) => deriveAcls(p.compiled)).map((x) => ({ principal: x.principal, host: '*', operation: x.operation, permissionType: 'Allow' as const, resourceType: x.resourceType, resourceName: x.resourceName, patternType: 'Literal' as const }));
+    await a.createAcls(acls);
+    // The broker's authorizer applies new ACLs from the metadata log a moment after they are created.
+    const key = (x: (typeof acls)[number]) => `${x.principal}|${x.resourceType}|${x.resourceName}|${x.operation}`;
+    const wanted = new Set(acls.map(key));
+    await eventually('the new ACLs in the authorizer', async () => {
+      const have = new Set((await a.listAcls()).map(key));
+      return [...wanted].every((k) => have.has(k));
+    });
   });
 
   const sinks = products.flatMap((p) => planSinks(p.compiled, p.lock.history.map((v) => v.shape)).sinks);
@@ -171,7 +182,9 @@ export async function readTopic(client: KafkaClient, topic: string, count: numbe
   const consumer = await client.consumer({ groupId: `test-reader-${randomBytes(4).toString('hex')}`, topics: [topic] });
   try {
     await consumer.run(async (r) => void got.push(r));
-    await eventually(`${count} record(s) in ${topic} (got ${got.length})`, () => got.length >= count, timeoutMs);
+    await eventually(`${count} record(s) in ${topic}`, () => got.length >= count, timeoutMs).catch((err: Error) => {
+      throw new Error(`${err.message} (got ${got.length})`);
+    });
     return got;
   } finally {
     await consumer.stop();
@@ -193,4 +206,88 @@ export function rowAsRecord(row: Record<string, unknown>, columns: readonly Colu
 export async function sinkRows(client: Client, sink: SinkPlan): Promise<Array<{ record: Record<string, unknown>; partition: number; offset: string }>> {
   const { rows } = await client.query(`SELECT row_to_json(t) AS r FROM "${sink.table.schema.value}"."${sink.table.table.value}" t ORDER BY _source_partition, _source_offset`);
   return rows.map((x) => ({ record: rowAsRecord(x.r, sink.columns), partition: x.r._source_partition, offset: String(x.r._source_offset) }));
+}
+
+/**
+ * The sink bundle (scripts/sink-bundle.ts) of `products` (renamed fixtures): their contracts written as product
+ * files that rename the fixture's, their locks beside them, bundled into `<dir>/bundle/sink.js`.
+ */
+export function bundleFor(dir: string, products: readonly TestProduct[]): string {
+  const productsDir = join(dir, 'products');
+  const locksDir = join(dir, 'locks');
+  const root = resolve(__dirname, '..', '..');
+  mkdirSync(productsDir, { recursive: true });
+  products.forEach((p, i) => {
+    const spec = { ...p.product.spec, schema: undefined };
+    writeFileSync(join(productsDir, `p${i}.ts`), [
+      `import { defineDataProduct } from ${JSON.stringify(join(root, 'contracts', 'index'))};`,
+      `import * as fixtures from ${JSON.stringify(join(root, 'test', 'fixtures', 'contracts', 'products', p.product.spec.domain.replace(/-t[0-9a-f]{4}$/, ''), p.product.spec.name))};`,
+      `const original = Object.values(fixtures)[0] as any;`,
+      `export const product = defineDataProduct({ ...original.spec, ...${JSON.stringify(spec)}, schema: original.spec.schema });`,
+      '',
+    ].join('\n'));
+    const file = join(locksDir, lockFileName(p.compiled.domain, p.compiled.name, p.compiled.version));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, serializeLock(p.lock));
+  });
+  return buildSinkBundle({ outdir: join(dir, 'bundle'), productsDir, locksDir }).file;
+}
+
+/** Protobuf varint bytes. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  let v = n;
+  while (v > 0x7f) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+
+/** The fields of protobuf bytes: number, wire type, and where each occurrence starts and ends. */
+function wireFields(bytes: Uint8Array): Array<{ number: number; wireType: number; start: number; valueStart: number; end: number }> {
+  const r = protobuf.Reader.create(bytes);
+  const out: Array<{ number: number; wireType: number; start: number; valueStart: number; end: number }> = [];
+  while (r.pos < r.len) {
+    const start = r.pos;
+    const tag = r.uint32();
+    const wireType = tag & 7;
+    let valueStart = r.pos;
+    if (wireType === 2) {
+      const len = r.uint32();
+      valueStart = r.pos;
+      r.skip(len);
+    } else r.skipType(wireType);
+    out.push({ number: tag >>> 3, wireType, start, valueStart, end: r.pos });
+  }
+  return out;
+}
+
+/**
+ * Bytes no producer of the contract would write, built from a valid record's bytes and the product's lock (its
+ * field numbers), for any product: protobuf cut inside a length-delimited value, a required field sent only with the
+ * varint wire type, an enum number the contract does not have, random bytes, and a wire type that does not exist.
+ */
+export function hostileValues(p: TestProduct, validBytes: Uint8Array): Array<[what: string, bytes: Buffer]> {
+  const fields = p.compiled.shape.fields;
+  const numbers = p.lock.numbering.fields;
+  const wire = wireFields(validBytes);
+  const out: Array<[string, Buffer]> = [];
+  const long = wire.find((f) => f.wireType === 2 && f.end - f.valueStart >= 2);
+  if (long) out.push(['protobuf cut inside a length-delimited value', Buffer.from(validBytes.subarray(0, long.valueStart + Math.floor((long.end - long.valueStart) / 2)))]);
+  const str = fields.find((f) => f.required && ['string', 'uuid', 'datetime', 'date', 'object'].includes(f.type.kind));
+  if (str) {
+    const n = numbers[str.name].number;
+    const rest = wire.filter((f) => f.number !== n).map((f) => validBytes.subarray(f.start, f.end));
+    out.push([`required field ${str.name} sent only with the varint wire type`, Buffer.concat([...rest, Buffer.from([...varint((n << 3) | 0), 1])])]);
+  }
+  const en = fields.find((f) => f.type.kind === 'enum');
+  if (en) {
+    const max = Math.max(...Object.values(numbers[en.name].values ?? {}).map((v) => v.number));
+    out.push([`enum ${en.name} number ${max + 99}`, Buffer.concat([Buffer.from(validBytes), Buffer.from([...varint((numbers[en.name].number << 3) | 0), ...varint(max + 99)])])]);
+  }
+  out.push(['random bytes', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x00, 0x81, 0x80, 0x80])]);
+  out.push(['wire type 7 (none exists)', Buffer.from([(1 << 3) | 7, 0x01, 0x02])]);
+  return out;
 }
