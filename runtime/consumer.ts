@@ -183,6 +183,32 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
   const { client, owned } = clientOf(options.connection, { clientId: `contract-mesh-${spec.name}` });
   let stopping = false;
 
+  // Signals are handled from the start: a task stopped while it is still starting stops cleanly too.
+  let signalled: NodeJS.Signals | undefined;
+  let onSignalled!: () => void;
+  const signalledPromise = new Promise<void>((r) => (onSignalled = r));
+  let joining: KafkaConsumer | undefined;
+  let running: RunningConsumer | undefined;
+  const signals = options.stopOnSignals === false ? [] : options.stopOnSignals ?? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[]);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (running) {
+      log.info(`${signal}: finishing the in-flight work, committing and leaving group ${spec.group}`);
+      void running.stop();
+    } else if (!signalled) {
+      signalled = signal;
+      onSignalled();
+      log.info(`${signal} while starting: stopping`);
+      void joining?.stop().catch(() => undefined);
+    }
+  };
+  for (const s of signals) process.on(s, onSignal);
+  const unhook = () => {
+    for (const s of signals) process.off(s, onSignal);
+  };
+  let settle!: { resolve: () => void; reject: (e: unknown) => void };
+  const stopped = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  stopped.catch(() => undefined);
+
   const deadLetterRecords = (items: ReadonlyArray<{ record: ConsumedRecord; violation: ContractViolation }>): OutgoingRecord[] =>
     items.map(({ record, violation }) => {
       const dl = toDeadLetter({ key: record.key, value: record.value }, violation, { product: compiled, sourceTopic: record.topic, partition: record.partition, offset: record.offset });
@@ -237,42 +263,47 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
     let producer: KafkaProducer | undefined;
     let consumer: KafkaConsumer | undefined;
     try {
+      if (signalled) break;
       producer = await client.producer();
+      if (signalled) throw new Error('stopped');
       consumer = await client.consumer({ groupId: spec.group, topics: [compiled.topic], fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs });
       dlqProducer = producer;
-      await consumer.runBatches(onBatch);
+      joining = consumer;
+      await Promise.race([consumer.runBatches(onBatch), signalledPromise]);
+      if (signalled) throw new Error('stopped');
       kc = consumer;
       break;
     } catch (err) {
+      joining = undefined;
       await consumer?.stop().catch(() => undefined);
       await producer?.disconnect().catch(() => undefined);
+      if (signalled) break;
       if (!isUnreachable(err)) {
+        unhook();
         if (owned) await client.close();
         throw explainKafkaError(err, principal, `${compiled.id} ${setup.what} cannot start (group ${spec.group})`);
       }
       const delay = backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 });
       if (Date.now() - started + delay > startupTimeout) {
+        unhook();
         if (owned) await client.close();
         throw new RuntimeError(`${compiled.id} ${setup.what}: no Kafka broker answered for ${Math.round((Date.now() - started) / 1000)} s (${messageOf(err)}). Is the broker running and KAFKA_BOOTSTRAP_SERVERS right? (Locally: \`npm run mesh:up\`.)`, { cause: err });
       }
       log.warn(`Kafka is not reachable yet (${messageOf(err)}); retrying in ${Math.round(delay / 100) / 10} s`);
-      await pause(delay);
+      await pause(delay, () => !signalled);
     }
   }
+  if (signalled) {
+    // Stopped before it joined: nothing was consumed, nothing to commit.
+    unhook();
+    if (owned) await client.close().catch(() => undefined);
+    await setup.onStopped?.();
+    log.info(`stopped (${signalled}) before joining group ${spec.group}`);
+    settle.resolve();
+    return { group: spec.group, stopped, stop: async () => undefined };
+  }
+  joining = undefined;
   log.info(`joined group ${spec.group} on ${compiled.topic} as ${principal}`);
-
-  let settle!: { resolve: () => void; reject: (e: unknown) => void };
-  const stopped = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-  stopped.catch(() => undefined);
-  const signals = options.stopOnSignals === false ? [] : options.stopOnSignals ?? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[]);
-  const onSignal = (signal: NodeJS.Signals) => {
-    log.info(`${signal}: finishing the in-flight work, committing and leaving group ${spec.group}`);
-    void running.stop();
-  };
-  for (const s of signals) process.on(s, onSignal);
-  const unhook = () => {
-    for (const s of signals) process.off(s, onSignal);
-  };
 
   const finish = async (client_: KafkaClient) => {
     await dlqProducer.disconnect().catch(() => undefined);
@@ -292,7 +323,7 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
   });
 
   let stopCall: Promise<void> | undefined;
-  const running: RunningConsumer = {
+  running = {
     group: spec.group,
     stopped,
     stop() {

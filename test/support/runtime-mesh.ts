@@ -16,6 +16,8 @@ import type { Column } from '../../contracts/sql/columns';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { buildSinkBundle } from '../../scripts/sink-bundle';
+import { prepareProduct } from '../../runtime/products';
+import { normaliseForSink } from './arbitrary';
 import { compileProduct, type CompiledProduct } from '../../contracts/compile';
 import { deriveAcls } from '../../contracts/derive/acls';
 import { deriveTopicPlans } from '../../contracts/derive/topic-config';
@@ -127,7 +129,7 @@ export async function applyTestMesh(broker: TestBroker, pg: PgServer | undefined
     const acls = products.flatMap((p) => deriveAcls(p.compiled)).map((x) => ({ principal: x.principal, host: '*', operation: x.operation, permissionType: 'Allow' as const, resourceType: x.resourceType, resourceName: x.resourceName, patternType: 'Literal' as const }));
     await a.createAcls(acls);
     // The broker's authorizer applies new ACLs from the metadata log a moment after they are created.
-    const key = (x: (typeof acls)[number]) => `${x.principal}|${x.resourceType}|${x.resourceName}|${x.operation}`;
+    const key = (x: { principal: string; resourceType: string; resourceName: string; operation: string }) => `${x.principal}|${x.resourceType}|${x.resourceName}|${x.operation}`;
     const wanted = new Set(acls.map(key));
     await eventually('the new ACLs in the authorizer', async () => {
       const have = new Set((await a.listAcls()).map(key));
@@ -290,4 +292,18 @@ export function hostileValues(p: TestProduct, validBytes: Uint8Array): Array<[wh
   out.push(['random bytes', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x00, 0x81, 0x80, 0x80])]);
   out.push(['wire type 7 (none exists)', Buffer.from([(1 << 3) | 7, 0x01, 0x02])]);
   return out;
+}
+
+/** A valid record as every consumer reads it (what the codec decodes from what the producer encodes), as a sink row holds it. */
+export function asSinkRow(p: TestProduct, value: unknown): Record<string, unknown> {
+  const { codec } = prepareProduct(p.product, p.lock);
+  const e = codec.encode(value);
+  const d = e.ok && e.bytes ? codec.decode(e.bytes) : undefined;
+  if (!d?.ok || !d.value) throw new Error(`a valid record does not round-trip: ${JSON.stringify(value)}`);
+  return normaliseForSink(p.compiled.shape, d.value);
+}
+
+/** A record as a comparable string (keys sorted). */
+export function canonicalJson(v: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(v).sort().map((k) => [k, v[k]]));
 }
