@@ -35,7 +35,7 @@ function literalSecrets(value: unknown, path: string, out: string[], sensitive: 
 }
 
 /** The names of a stack's variables declared `sensitive`. */
-function sensitiveVariables(json: { variable?: Record<string, { sensitive?: boolean }> }): Set<string> {
+function sensitiveVariables(json: { variable?: Record<string, { sensitive?: boolean; type?: string }> }): Set<string> {
   return new Set(Object.entries(json.variable ?? {}).filter(([, v]) => v.sensitive === true).map(([k]) => k));
 }
 
