@@ -219,7 +219,7 @@ export async function meshApply(o: MeshApplyOptions): Promise<MeshApplyResult> {
   const kafka = o.tools?.kafka ?? (await ensureKafka(o.root, java, (l) => log.info(l)));
   const scram: ScramToolOptions = { java, kafka, dir: dirname(connectionFile), bootstrap: connection.bootstrapServers[0], caFile: connection.caFile, admin: connection.admin };
   const applied = readApplied(appliedFile);
-  const client = connectAs(connection, connection.admin.principal, { retries: 2 });
+  const client = connectAs(connection, connection.admin.principal, { retries: 5 });
   const done: string[] = [];
   try {
     let plan: { changes: Change[]; refused: string[] };
