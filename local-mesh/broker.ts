@@ -199,7 +199,7 @@ export async function assertPortFree(port: number, variable?: string, what = 'th
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
   if (!free) {
-    throw new LocalMeshError(`port ${port} on 127.0.0.1 is in use, so ${what} cannot listen there${variable ? `: set ${variable} to a free port (e.g. ${variable}=${port + 100})` : ''}${variable ? ', synthesize again if it is the Kafka port (npm run synth), and run the command again' : ''}.`);
+    throw new LocalMeshError(`port ${port} on 127.0.0.1 is in use, so ${what} cannot listen there${variable ? `: set ${variable} to a free port (e.g. ${variable}=${port + 100}) for \`npm run synth\` and this command (the stacks record the port)` : ': another process holds it'}.`);
   }
 }
 
