@@ -199,7 +199,7 @@ export async function assertPortFree(port: number, variable?: string, what = 'th
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
   if (!free) {
-    throw new LocalMeshError(`port ${port} on 127.0.0.1 is in use, so ${what} cannot listen there${variable ? `: set ${variable} to a free port (e.g. ${variable}=${port + 100})` : ''}${variable ? ', synthesize again if it is the Kafka port (npm run synth), and run the command again' : ''}.`);
+    throw new LocalMeshError(`port ${port} on 127.0.0.1 is in use, so ${what} cannot listen there${variable ? `: set ${variable} to a free port (e.g. ${variable}=${port + 100}) for \`npm run synth\` and this command (the stacks record the port)` : ': another process holds it'}.`);
   }
 }
 
@@ -214,6 +214,9 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** JVM flags for the short-lived tools (keytool, the storage formatter): start fast, no server compiler. */
+const QUICK_JVM = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'];
 
 function run(cmd: string, args: string[], what: string): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -236,14 +239,15 @@ export function ensureCertificates(dir: string, java: JavaHome): { caFile: strin
   const csr = join(f.tlsDir, 'broker.csr');
   const cert = join(f.tlsDir, 'broker.pem');
   const store = ['-storetype', 'PKCS12', '-storepass', pass, '-keypass', pass];
+  const kt = (args: string[], what: string) => run(java.keytool, [...QUICK_JVM.map((f) => `-J${f}`), ...args], what);
   const key = ['-keyalg', 'EC', '-groupname', 'secp256r1', '-validity', '825'];
-  run(java.keytool, ['-genkeypair', '-alias', 'ca', ...key, '-dname', 'CN=contract-mesh local CA', '-ext', 'bc:c', '-keystore', caStore, ...store], 'making the local CA');
-  run(java.keytool, ['-exportcert', '-rfc', '-alias', 'ca', '-keystore', caStore, '-storepass', pass, '-file', f.caFile], 'exporting the CA certificate');
-  run(java.keytool, ['-genkeypair', '-alias', 'broker', ...key, '-dname', 'CN=127.0.0.1', '-keystore', f.keystoreFile, ...store], "making the broker's key");
-  run(java.keytool, ['-certreq', '-alias', 'broker', '-keystore', f.keystoreFile, '-storepass', pass, '-file', csr], "requesting the broker's certificate");
-  run(java.keytool, ['-gencert', '-rfc', '-alias', 'ca', '-keystore', caStore, '-storepass', pass, '-infile', csr, '-outfile', cert, '-validity', '825', '-ext', 'SAN=IP:127.0.0.1,DNS:localhost', '-ext', 'EKU=serverAuth,clientAuth'], "signing the broker's certificate");
-  run(java.keytool, ['-importcert', '-noprompt', '-alias', 'ca', '-keystore', f.keystoreFile, '-storepass', pass, '-file', f.caFile], 'importing the CA');
-  run(java.keytool, ['-importcert', '-alias', 'broker', '-keystore', f.keystoreFile, '-storepass', pass, '-file', cert], "importing the broker's certificate");
+  kt(['-genkeypair', '-alias', 'ca', ...key, '-dname', 'CN=contract-mesh local CA', '-ext', 'bc:c', '-keystore', caStore, ...store], 'making the local CA');
+  kt(['-exportcert', '-rfc', '-alias', 'ca', '-keystore', caStore, '-storepass', pass, '-file', f.caFile], 'exporting the CA certificate');
+  kt(['-genkeypair', '-alias', 'broker', ...key, '-dname', 'CN=127.0.0.1', '-keystore', f.keystoreFile, ...store], "making the broker's key");
+  kt(['-certreq', '-alias', 'broker', '-keystore', f.keystoreFile, '-storepass', pass, '-file', csr], "requesting the broker's certificate");
+  kt(['-gencert', '-rfc', '-alias', 'ca', '-keystore', caStore, '-storepass', pass, '-infile', csr, '-outfile', cert, '-validity', '825', '-ext', 'SAN=IP:127.0.0.1,DNS:localhost', '-ext', 'EKU=serverAuth,clientAuth'], "signing the broker's certificate");
+  kt(['-importcert', '-noprompt', '-alias', 'ca', '-keystore', f.keystoreFile, '-storepass', pass, '-file', f.caFile], 'importing the CA');
+  kt(['-importcert', '-alias', 'broker', '-keystore', f.keystoreFile, '-storepass', pass, '-file', cert], "importing the broker's certificate");
   // The CA signs nothing else: its key goes, so a copied ca.pem cannot be used to mint certificates.
   rmSync(caStore);
   rmSync(csr);
@@ -343,7 +347,7 @@ export async function startBroker(o: BrokerOptions): Promise<RunningBroker> {
     // authenticate itself and the admin from the first start.
     run(
       o.java.java,
-      ['-Xmx256m', `-Dlog4j.configuration=file:${f.log4jFile}`, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', f.configFile, '--add-scram', `SCRAM-SHA-512=[name=${o.admin.username},password=${o.admin.password}]`],
+      [...QUICK_JVM, '-Xmx256m', `-Dlog4j.configuration=file:${f.log4jFile}`, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', f.configFile, '--add-scram', `SCRAM-SHA-512=[name=${o.admin.username},password=${o.admin.password}]`],
       'formatting the broker storage',
     );
   }

@@ -111,6 +111,17 @@ async function startPostgres(dir: string, port: number, password: string, portVa
   }
 }
 
+/** Stops the PostgreSQL daemon of the state folder (SIGTERM: a clean shutdown); true when one ran. */
+async function stopPostgres(postgresDir: string): Promise<boolean> {
+  const pg = runningPostgres(postgresDir);
+  if (!pg) return false;
+  process.kill(pg.pid, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (isPostgresDaemon(pg.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (isPostgresDaemon(pg.pid)) process.kill(pg.pid, 'SIGKILL');
+  return true;
+}
+
 async function ensureDatabase(url: string, database: string): Promise<void> {
   const admin = new URL(url);
   admin.pathname = '/postgres';
@@ -184,18 +195,21 @@ export async function meshUp(o: MeshUpOptions): Promise<LocalConnection> {
     throw new LocalMeshError(`the running broker listens on ${bootstrap}, but the local environment says 127.0.0.1:${port}: run \`npm run mesh:down\`, then \`npm run mesh:up\` with the same MESH_KAFKA_PORT as \`npm run synth\`.`);
   }
   let pgPort = pgDaemon?.port;
+  let url = '';
   try {
     if (!pgDaemon) {
       const d = await startPostgres(paths.postgresDir, pg.port, pgPassword, pg.portVariable);
       pgPort = d.port;
       started.push(`PostgreSQL 17 on 127.0.0.1:${d.port} (database ${pg.database}; log ${join(paths.postgresDir, 'postgres.log')})`);
     }
+    url = `postgres://postgres:${encodeURIComponent(pgPassword)}@127.0.0.1:${pgPort}/${pg.database}`;
+    await ensureDatabase(url, pg.database);
   } catch (err) {
+    // Nothing half-started stays behind.
     if (!brokerPid) await stopBroker(paths.kafkaDir);
-    throw err;
+    if (!pgDaemon) await stopPostgres(paths.postgresDir);
+    throw err instanceof LocalMeshError ? err : new LocalMeshError(`PostgreSQL did not accept the mesh's superuser login (${(err as Error).message}); see ${join(paths.postgresDir, 'postgres.log')}, or start afresh with \`npm run mesh:down -- --reset\`.`);
   }
-  const url = `postgres://postgres:${encodeURIComponent(pgPassword)}@127.0.0.1:${pgPort}/${pg.database}`;
-  await ensureDatabase(url, pg.database);
   // A password for every principal the synthesized local stacks name (mesh:apply adds later ones).
   const principals: Record<string, PrincipalLogin> = { ...(previous?.principals ?? {}) };
   for (const principal of synthesizedPrincipals(o.outdir ?? join(o.root, 'cdktf.out'), env.name)) {
@@ -230,14 +244,7 @@ export async function meshDown(o: MeshDownOptions): Promise<void> {
   const paths = localMeshPaths(o.root);
   const stopped: string[] = [];
   if (await stopBroker(paths.kafkaDir)) stopped.push('Kafka');
-  const pg = runningPostgres(paths.postgresDir);
-  if (pg) {
-    process.kill(pg.pid, 'SIGTERM');
-    const deadline = Date.now() + 30_000;
-    while (isPostgresDaemon(pg.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (isPostgresDaemon(pg.pid)) process.kill(pg.pid, 'SIGKILL');
-    stopped.push('PostgreSQL');
-  }
+  if (await stopPostgres(paths.postgresDir)) stopped.push('PostgreSQL');
   log.info(stopped.length ? `contract-mesh: stopped ${stopped.join(' and ')}.` : 'contract-mesh: the local mesh is not running.');
   if (o.reset) {
     // The database may live in /tmp (see postgres-daemon.mjs); its folder is named in `home`.

@@ -29,6 +29,8 @@ mkdirSync(state, { recursive: true });
 // As root, PostgreSQL runs as the "postgres" OS user, which must reach its data directory and its binaries.
 // A project below a private folder (a CI checkout in a mktemp directory) keeps them in /tmp instead.
 const home = !asRoot || othersCanReach(state) ? state : join('/tmp', `contract-mesh-pg-${createHash('sha256').update(state).digest('hex').slice(0, 12)}`);
+// A /tmp home that no `home` file names belongs to a state folder that was deleted: start afresh.
+if (home !== state && !existsSync(join(state, 'home'))) rmSync(home, { recursive: true, force: true });
 mkdirSync(home, { recursive: true });
 if (asRoot) chmodSync(home, 0o755);
 writeFileSync(join(state, 'home'), `${home}\n`);

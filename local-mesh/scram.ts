@@ -38,7 +38,7 @@ export function adminClientProperties(bootstrap: string, caFile: string, admin: 
   ].join('\n');
 }
 
-async function runTool(o: ScramToolOptions, command: 'describe' | 'upsert', stdin = ''): Promise<string> {
+async function runTool(o: ScramToolOptions, command: 'describe' | 'upsert' | 'delete', stdin = ''): Promise<string> {
   const props = join(o.dir, 'admin-client.properties');
   writeFileSync(props, adminClientProperties(o.bootstrap, o.caFile, o.admin), { mode: 0o600 });
   const cp = `${o.kafka.toolsDir}:${o.kafka.jarsDir}/*`;
@@ -73,4 +73,9 @@ export async function upsertScramUsers(o: ScramToolOptions, users: readonly Logi
     if (/[\t\n\r]/.test(u.username) || /[\t\n\r]/.test(u.password)) throw new LocalMeshError(`SCRAM user ${JSON.stringify(u.username)}: a user name or password may not contain tabs or line breaks.`);
   }
   await runTool(o, 'upsert', users.map((u) => `${u.username}\t${u.password}\n`).join(''));
+}
+
+/** Deletes each user's SCRAM-SHA-512 credential. */
+export async function deleteScramUsers(o: ScramToolOptions, usernames: readonly string[]): Promise<void> {
+  if (usernames.length) await runTool(o, 'delete', usernames.map((u) => `${u}\n`).join(''));
 }

@@ -333,9 +333,12 @@ export function kafkaErrorType(err: unknown): string {
   return visit(err) ?? 'UNKNOWN';
 }
 
-function wrap(err: unknown, what: string): KafkaClientError {
+function wrap(err: unknown, what: string, coordinatorRefusal?: string): KafkaClientError {
   if (err instanceof KafkaClientError) return err;
-  const type = kafkaErrorType(err);
+  let type = kafkaErrorType(err);
+  // KafkaJS reports a FindCoordinator refusal (e.g. GROUP_AUTHORIZATION_FAILED) only as "Failed to find group
+  // coordinator"; the broker's answer was captured from its debug log (see connectKafka).
+  if (type === 'UNKNOWN' && coordinatorRefusal && (err as Error)?.name === 'KafkaJSGroupCoordinatorNotFound') type = coordinatorRefusal;
   const message = err instanceof Error ? err.message : String(err);
   return new KafkaClientError(type, `${what}: ${type === 'UNKNOWN' ? '' : `${type}: `}${message}`, { cause: err });
 }
@@ -427,7 +430,8 @@ function adminOf(admin: Admin): KafkaAdmin {
       guarded(`create topics ${topics.map((t) => t.name).join(', ')}`, async () => {
         if (!topics.length) return;
         await admin.createTopics({
-          waitForLeaders: true,
+          // Waited for below: KafkaJS's own wait gives up after its retries while a busy broker elects leaders.
+          waitForLeaders: false,
           topics: topics.map((t) => ({
             topic: t.name,
             numPartitions: t.partitions,
@@ -435,6 +439,18 @@ function adminOf(admin: Admin): KafkaAdmin {
             configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
           })),
         });
+        // Like the Mongey provider: poll until every partition of every new topic has a leader.
+        const names = topics.map((t) => t.name);
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const ready = await admin.fetchTopicMetadata({ topics: names }).then(
+            (m) => m.topics.length === names.length && m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+            () => false,
+          );
+          if (ready) return;
+          if (Date.now() > deadline) throw new KafkaClientError('LEADER_NOT_AVAILABLE', `topics ${names.join(', ')} were created but have no leader after 60 s`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }),
     createPartitions: (name, total) =>
       guarded(`grow ${name} to ${total} partitions`, async () => {
@@ -507,6 +523,7 @@ function adminOf(admin: Admin): KafkaAdmin {
 /** Connects to Kafka as one principal. Nothing is opened until a producer, consumer or admin is asked for. */
 export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
   const retries = options.retries ?? 5;
+  const coordinatorRefusals = new Map<string, string>();
   const kafka = new Kafka({
     clientId: options.clientId ?? 'contract-mesh',
     brokers: [...options.brokers],
@@ -516,7 +533,13 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
     authenticationTimeout: options.connectionTimeoutMs ?? 10_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     retry: { retries, initialRetryTime: 200, maxRetryTime: 5_000 },
-    logLevel: logLevel.NOTHING,
+    // Nothing is printed. One debug entry is kept: the broker's refusal of a FindCoordinator request, which KafkaJS
+    // swallows (its broker pool catches every error) and reports as "Failed to find group coordinator".
+    logLevel: logLevel.DEBUG,
+    logCreator: () => (entry) => {
+      const log = entry.log as { message?: string; groupId?: string; error?: { type?: string } };
+      if (log.message === 'Tried to find group coordinator' && log.groupId && log.error?.type) coordinatorRefusals.set(log.groupId, log.error.type);
+    },
   });
   const open = new Set<{ disconnect(): Promise<void> }>();
   const track = <T extends { disconnect(): Promise<void> }>(c: T) => {
@@ -585,7 +608,7 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
             resolve();
           });
           consumer.on(consumer.events.CRASH, (e) => {
-            const err = wrap(e.payload.error, `consumer of group ${opts.groupId}`);
+            const err = wrap(e.payload.error, `consumer of group ${opts.groupId}`, coordinatorRefusals.get(opts.groupId));
             reject(err);
             settle.reject(err);
           });

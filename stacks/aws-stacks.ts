@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from '../contracts/environment';
 import type { MeshPlan } from '../contracts/mesh';
 import { deriveIdentities } from '../contracts/derive/identities';
 import { IdentitiesStack } from './identities-stack';
+import { KafkaIdentitiesStack } from './kafka-identities-stack';
 import { PlatformStack } from './platform-stack';
 
 /** The environments of a plan (each once, in the plan's order). */
@@ -12,11 +13,17 @@ export function environmentsOf(plan: MeshPlan): EnvironmentConfig[] {
   return [...seen.values()];
 }
 
-/** `platform-<env>` and `identities-<env>` for every environment with `aws` settings. */
-export function buildAwsStacks(app: App, plan: MeshPlan, environments: readonly EnvironmentConfig[] = environmentsOf(plan)): Array<PlatformStack | IdentitiesStack> {
-  const out: Array<PlatformStack | IdentitiesStack> = [];
+/**
+ * `platform-<env>` and `identities-<env>` for every environment with `aws` settings; for one without (the local
+ * mesh), `identities-<env>` with the Kafka provider's SCRAM credentials only.
+ */
+export function buildAwsStacks(app: App, plan: MeshPlan, environments: readonly EnvironmentConfig[] = environmentsOf(plan)): Array<PlatformStack | IdentitiesStack | KafkaIdentitiesStack> {
+  const out: Array<PlatformStack | IdentitiesStack | KafkaIdentitiesStack> = [];
   for (const env of environments) {
-    if (!env.aws) continue;
+    if (!env.aws) {
+      out.push(new KafkaIdentitiesStack(app, env, deriveIdentities(plan.products, env)));
+      continue;
+    }
     out.push(new PlatformStack(app, env));
     out.push(new IdentitiesStack(app, env, deriveIdentities(plan.products, env)));
   }

@@ -5,7 +5,6 @@ import type { StackPlan } from '../contracts/mesh';
 import { DataProductTopics } from '../constructs/data-product-topics';
 import { kafkaAdminProvider } from '../constructs/kafka-admin-provider';
 import type { BackendConfig } from '../contracts/environment';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { deriveRegistryPlan } from '../contracts/derive/schema-registry';
 import { DomainSchemaRegistry } from '../constructs/schema-registry';
 import { addDeployments } from './domain-deployments';
@@ -29,8 +28,8 @@ export interface DomainStackProps {
 export class DomainStack extends MeshStack {
   /** The products' Kafka resources, by product id. */
   public readonly products: ReadonlyMap<string, DataProductTopics>;
-  /** The domain's Glue Schema Registry and the products' schemas. */
-  public readonly schemaRegistry: DomainSchemaRegistry;
+  /** The domain's Glue Schema Registry and the products' schemas (none without `aws` settings: no AWS resources there). */
+  public readonly schemaRegistry?: DomainSchemaRegistry;
   /** Per product id with deployed consumers: the scope of its services and alarms (empty without `aws` settings). */
   public readonly deployments: ReadonlyMap<string, Construct>;
 
@@ -50,14 +49,14 @@ export class DomainStack extends MeshStack {
       );
     }
     this.products = products;
-    const aws = plan.environment.aws
-      ? awsProvider(this, plan.environment, plan.name)
-      : new AwsProvider(this, 'Aws', { region: plan.environment.region });
-    this.schemaRegistry = new DomainSchemaRegistry(this, 'SchemaRegistry', {
-      plan: deriveRegistryPlan(plan),
-      provider: aws,
-      preventDestroy: plan.environment.production,
-    });
+    // An environment without AWS settings (the local mesh) gets no AWS resource and no AWS provider at all.
+    if (plan.environment.aws) {
+      this.schemaRegistry = new DomainSchemaRegistry(this, 'SchemaRegistry', {
+        plan: deriveRegistryPlan(plan),
+        provider: awsProvider(this, plan.environment, plan.name),
+        preventDestroy: plan.environment.production,
+      });
+    }
     this.deployments = addDeployments(this, plan);
     addPostgresSinks(this, plan, { migrationsRoot: props.migrationsRoot });
   }

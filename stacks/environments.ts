@@ -148,4 +148,4 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env): Environm
 export const local: EnvironmentConfig = localEnvironment();
 
 /** Every environment, in deployment order. */
-export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, prod];
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, prod, local];

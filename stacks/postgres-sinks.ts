@@ -19,6 +19,9 @@ import { remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
 import type { StackPlan } from '../contracts/mesh';
 import { ContractError, type Problem } from '../contracts/problems';
 import { readCommittedMigrations } from '../contracts/sql/committed';
+import { checksumOf } from '../contracts/sql/migrations';
+import type { CompiledProduct } from '../contracts/compile';
+import type { PostgresEndpoint } from '../contracts/environment';
 import { planSinks } from '../contracts/sql/sink-plan';
 import { loginRolesOf } from '../contracts/sql/sink-tables';
 import { SinkMigrations } from '../constructs/sink-migrations';
@@ -37,6 +40,42 @@ export interface PostgresSinksOptions {
   readonly migrationsRoot?: string;
   /** PEM of the database's CA certificates, so the function verifies TLS. @default - not verified */
   readonly caBundlePem?: string;
+}
+
+/** The output that lists what `npm run mesh:apply` applies to an environment's own PostgreSQL. */
+export const LOCAL_MIGRATIONS_OUTPUT = 'postgres-migrations';
+
+/**
+ * Sinks in an environment without AWS (the local mesh): its tables live in the environment's own PostgreSQL,
+ * outside Terraform. The stack holds no resource for them, only outputs: `postgres-migrations` (the database,
+ * the committed migrations in apply order with their SQL, the login roles), which `npm run mesh:apply` applies
+ * with the migration function's own handler, and one `sink-<table>` per sink as on AWS, its credentials in the
+ * local connection file instead of a secret.
+ */
+function addEnvironmentDatabaseSinks(stack: TerraformStack, db: PostgresEndpoint, committed: ReturnType<typeof readCommittedMigrations>, sinks: ReadonlyArray<{ product: CompiledProduct; sink: ReturnType<typeof planSinks>['sinks'][number] }>): void {
+  new TerraformOutput(stack, LOCAL_MIGRATIONS_OUTPUT, {
+    description: 'The sink migrations of this domain, applied to the environment\'s own PostgreSQL by `npm run mesh:apply`',
+    value: {
+      database: { host: db.host, port: db.port, name: db.database },
+      migrations: committed.map((m) => ({ id: m.id, checksum: checksumOf(m.sql), sql: m.sql })),
+      loginRoles: loginRolesOf(sinks.map((s) => s.sink.table)),
+    },
+  });
+  for (const { product, sink } of sinks) {
+    new TerraformOutput(stack, `sink-${sink.table.table.value.replace(/_/g, '-')}`, {
+      description: `Postgres sink of ${product.id} for consumer ${sink.table.consumer}`,
+      value: {
+        product: product.id,
+        consumer: sink.table.consumer,
+        mode: sink.table.mode,
+        table: `${sink.table.schema.value}.${sink.table.table.value}`,
+        loginRole: sink.table.roles.login,
+        credentials: `postgres.logins.${sink.table.roles.login} of the local connection file (.mesh/local/connection.json)`,
+        write: { sql: sink.statements.write.text, params: [...sink.statements.write.params] },
+        ...(sink.statements.tombstone ? { tombstone: { sql: sink.statements.tombstone.text, params: [...sink.statements.tombstone.params] } } : {}),
+      },
+    });
+  }
 }
 
 export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options: PostgresSinksOptions = {}): SinkMigrations | undefined {
@@ -78,11 +117,15 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
 
   const env = plan.environment;
   if (!env.aws) {
+    if (env.postgres) {
+      addEnvironmentDatabaseSinks(stack, env.postgres, committed, sinks);
+      return undefined;
+    }
     throw new ContractError(sinks.map(({ product, sink }) => ({
       product: product.id,
       field: `consumers.${sink.table.consumer}.sink`,
-      message: `environment ${env.name} has no aws settings, so there is no database to sink into.`,
-      fix: `add aws settings to ${env.name} in stacks/environments.ts, or remove the sink.`,
+      message: `environment ${env.name} has neither aws settings nor a postgres database, so there is no database to sink into.`,
+      fix: `add aws or postgres settings to ${env.name} in stacks/environments.ts, or remove the sink.`,
     })));
   }
   const platform = (stack.node.tryFindChild('Platform') as DataTerraformRemoteState | undefined) ?? remoteStack(stack, 'Platform', env, platformStackName(env.name));

@@ -56,6 +56,8 @@ export function deriveDeployments(
 ): { deployments: DeploymentPlan[]; problems: Array<{ field: string; message: string; fix: string }> } {
   const problems: Array<{ field: string; message: string; fix: string }> = [];
   const deployments: DeploymentPlan[] = [];
+  // Consumers are deployed to the environment's AWS platform; an environment without one (the local mesh) deploys none.
+  if (!env.aws) return { deployments, problems };
   product.consumers.forEach((c, i) => {
     if (!c.deployment) return;
     const consumer = c as DeployedConsumer;

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 
@@ -25,6 +26,8 @@ import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
  *   java MeshScram <admin.properties> upsert
  *     reads "user<TAB>password" lines on stdin (never argv: other users can read argv)
  *     and sets each user's SCRAM-SHA-512 credential (4096 iterations, a new salt).
+ *   java MeshScram <admin.properties> delete
+ *     reads user names on stdin and deletes their SCRAM-SHA-512 credentials.
  */
 public final class MeshScram {
   public static void main(String[] args) throws Exception {
@@ -52,6 +55,14 @@ public final class MeshScram {
           if (tab <= 0) throw new IllegalArgumentException("expected user<TAB>password");
           changes.add(new UserScramCredentialUpsertion(
               line.substring(0, tab), new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), line.substring(tab + 1)));
+        }
+        if (!changes.isEmpty()) admin.alterUserScramCredentials(changes).all().get();
+        System.out.println(changes.size());
+      } else if (args[1].equals("delete")) {
+        List<UserScramCredentialAlteration> changes = new ArrayList<>();
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = stdin.readLine()) != null; ) {
+          if (!line.isEmpty()) changes.add(new UserScramCredentialDeletion(line, ScramMechanism.SCRAM_SHA_512));
         }
         if (!changes.isEmpty()) admin.alterUserScramCredentials(changes).all().get();
         System.out.println(changes.size());

@@ -48,8 +48,8 @@ describe('DomainSchemaRegistry in a domain stack', () => {
   });
 
   it('uses fixed construct IDs (Terraform addresses are API)', () => {
-    expect(stack.schemaRegistry.node.path).toBe('payments-dev/SchemaRegistry');
-    expect([...stack.schemaRegistry.schemas.values()].map((s) => s.node.id)).toEqual(['Schema-payment-events-v1', 'Schema-refund-events-v1']);
+    expect(stack.schemaRegistry!.node.path).toBe('payments-dev/SchemaRegistry');
+    expect([...stack.schemaRegistry!.schemas.values()].map((s) => s.node.id)).toEqual(['Schema-payment-events-v1', 'Schema-refund-events-v1']);
   });
 
   it('prevents destroying schemas in production only', () => {

@@ -27,12 +27,15 @@ describe('the app, end to end', () => {
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  it('writes a dev and a prod stack per example domain, each with topics and ACLs', () => {
+  it('writes a dev, a prod and a local stack per example domain, each with topics and ACLs', () => {
     const { code, output } = synth(products, outdir);
     expect(code).toBe(0);
-    expect(output).toMatch(/6 data products → 10 stacks/);
+    expect(output).toMatch(/6 data products → 14 stacks/);
     const stacks = readdirSync(join(outdir, 'stacks')).sort();
-    expect(stacks).toEqual(['customers-dev', 'customers-prod', 'identities-dev', 'identities-prod', 'orders-dev', 'orders-prod', 'payments-dev', 'payments-prod', 'platform-dev', 'platform-prod']);
+    expect(stacks).toEqual([
+      'customers-dev', 'customers-local', 'customers-prod', 'identities-dev', 'identities-local', 'identities-prod',
+      'orders-dev', 'orders-local', 'orders-prod', 'payments-dev', 'payments-local', 'payments-prod', 'platform-dev', 'platform-prod',
+    ]);
     for (const s of stacks.filter((x) => !/^(platform|identities)-/.test(x))) {
       const tf = JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8'));
       expect(Object.keys(tf.resource.kafka_topic).length).toBeGreaterThanOrEqual(4);
@@ -111,7 +114,7 @@ export const broken = defineDataProduct({
       env: { ...process.env, CDKTF_OUTDIR: outdir },
       encoding: 'utf8',
     });
-    expect(out).toMatch(/→ 10 stacks/);
+    expect(out).toMatch(/→ 14 stacks/);
     expect(existsSync(join(outdir, 'stacks', 'customers-prod', 'cdk.tf.json'))).toBe(true);
   });
 });

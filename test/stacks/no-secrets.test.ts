@@ -17,15 +17,26 @@ function isEphemeralOnly(v: unknown): boolean {
   return typeof v === 'string' && /^\$\{.*\}$/s.test(v) && /ephemeral\.[a-z_]+\.[^.\s]+\.random_password/.test(v) && !/password\s*=\s*"/.test(v);
 }
 
-function literalSecrets(value: unknown, path: string, out: string[]): void {
-  if (Array.isArray(value)) value.forEach((v, i) => literalSecrets(v, `${path}[${i}]`, out));
+/** A read of one of the stack's sensitive variables (`${var.<name>["<key>"]}`), e.g. the local mesh's SCRAM passwords. */
+function isSensitiveVariable(v: unknown, sensitive: ReadonlySet<string>): boolean {
+  const m = typeof v === 'string' ? /^\$\{var\.([A-Za-z0-9_-]+)(?:\["[^"]*"\])?\}$/.exec(v) : null;
+  return !!m && sensitive.has(m[1]);
+}
+
+function literalSecrets(value: unknown, path: string, out: string[], sensitive: ReadonlySet<string> = new Set()): void {
+  if (Array.isArray(value)) value.forEach((v, i) => literalSecrets(v, `${path}[${i}]`, out, sensitive));
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      // A secret-bearing argument may only carry an expression (an ephemeral value), never a literal.
-      if (SECRET_KEYS.includes(k) && !isEphemeralOnly(v)) out.push(`${path}.${k}`);
-      literalSecrets(v, `${path}.${k}`, out);
+      // A secret-bearing argument may only carry an expression (an ephemeral value or a sensitive variable), never a literal.
+      if (SECRET_KEYS.includes(k) && !isEphemeralOnly(v) && !isSensitiveVariable(v, sensitive)) out.push(`${path}.${k}`);
+      literalSecrets(v, `${path}.${k}`, out, sensitive);
     }
   }
+}
+
+/** The names of a stack's variables declared `sensitive`. */
+function sensitiveVariables(json: { variable?: Record<string, { sensitive?: boolean; type?: string }> }): Set<string> {
+  return new Set(Object.entries(json.variable ?? {}).filter(([, v]) => v.sensitive === true).map(([k]) => k));
 }
 
 describe('synthesized output', () => {
@@ -38,7 +49,7 @@ describe('synthesized output', () => {
     let secretsWritten = 0;
     for (const f of files(outdir).filter((x) => x.endsWith('.json'))) {
       const json = JSON.parse(readFileSync(f, 'utf8'));
-      literalSecrets(json, f.slice(outdir.length), found);
+      literalSecrets(json, f.slice(outdir.length), found, sensitiveVariables(json));
       secretsWritten += (readFileSync(f, 'utf8').match(/"secret_string_wo"/g) ?? []).length;
     }
     expect(found).toEqual([]);
@@ -52,5 +63,16 @@ describe('synthesized output', () => {
     const quoted: string[] = [];
     literalSecrets({ v: { secret_string_wo: '${jsonencode({ username = "a", password = "hunter2" })}' } }, '', quoted);
     expect(quoted).toEqual(['.v.secret_string_wo']);
+  });
+
+  it('fails if a password comes from a variable that is not sensitive', () => {
+    const tf = { variable: { scram_passwords: { type: 'map(string)' } }, resource: { kafka_user_scram_credential: { u: { password_wo: '${var.scram_passwords["u"]}' } } } };
+    const found: string[] = [];
+    literalSecrets(tf, '', found, sensitiveVariables(tf));
+    expect(found).toEqual(['.resource.kafka_user_scram_credential.u.password_wo']);
+    const ok: string[] = [];
+    const sensitive = { ...tf, variable: { scram_passwords: { type: 'map(string)', sensitive: true } } };
+    literalSecrets(sensitive, '', ok, sensitiveVariables(sensitive));
+    expect(ok).toEqual([]);
   });
 });

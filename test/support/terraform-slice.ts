@@ -125,6 +125,16 @@ export function awsSlice(tf: Json, options: SliceOptions): AwsSlice {
   for (const kind of ['resource', 'data', 'ephemeral', 'output', 'locals']) {
     if (src[kind]) src[kind] = rewrite(src[kind]);
   }
+  // A variable only the removed blocks read (e.g. the local identities' scram_passwords) has no place in the slice.
+  const kept = JSON.stringify(['resource', 'data', 'ephemeral', 'output', 'locals', 'provider'].map((k) => src[k]));
+  const variables = (src.variable ?? {}) as Json;
+  for (const name of Object.keys(variables)) {
+    if (!kept.includes(`var.${name}`)) {
+      removed.push(`var.${name}`);
+      delete variables[name];
+    }
+  }
+  if (src.variable && Object.keys(variables).length === 0) delete src.variable;
   let resourceCount = 0;
   for (const blocks of Object.values((src.resource ?? {}) as Json)) resourceCount += Object.keys(blocks as Json).length;
   return { config: src, removed: removed.sort(), resourceCount };
