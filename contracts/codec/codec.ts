@@ -1,50 +1,62 @@
 /**
- * The edge codec for producers and consumers: the contract's Zod schema
- * validates, the generated proto serializes.
+ * The edge codec for producers and consumers (docs/codec.md): the contract's Zod schema is the definition of a
+ * valid record, the locked proto is the wire format.
  *
- * - `encode(value)` → `{ ok: true, bytes, value }` (value normalised, see
- *   `normalise.ts`) or `{ ok: false, violation }` listing every issue with its
- *   path. It never throws. For an entity, `encode(null)` is a tombstone
- *   (`bytes: null`): the deletion of the key.
- * - `decode(bytes)` → `{ ok: true, value }` (typed) or `{ ok: false, violation }`;
+ * - `encode(value)` → `{ ok: true, bytes, value }` (value normalised, see `normalise.ts`) or
+ *   `{ ok: false, violation }` listing every issue with its path. It never throws. For an entity, `encode(null)`
+ *   is a tombstone (`bytes: null`): the deletion of the key. A record larger than the topic accepts
+ *   (`maxMessageBytes`) is a violation.
+ * - `decode(bytes)` → `{ ok: true, value }` (typed) or `{ ok: false, violation }`; never throws;
  *   `decode(null)` of an entity is a tombstone (`value: null`).
- * - `encodeKey(recordOrKey)` → the key's bytes: UTF-8 of the key field's
- *   canonical string (see {@link canonicalKey}). Producers in other languages
- *   use the same bytes and Kafka's default (murmur2) partitioner, so every
- *   producer puts a key in the same partition.
+ * - `encodeKey(recordOrKey)` → the key's bytes: UTF-8 of the key field's canonical string (see
+ *   {@link canonicalKey}). Producers in other languages use the same bytes and Kafka's default (murmur2)
+ *   partitioner, so every producer puts a key in the same partition. Never throws.
+ *
+ * Speed: when the codec is created, the contract is compiled once — Zod's own compiler (`z.compile`) for the
+ * validation, and a protobuf encoder and decoder generated for the locked message (`compile-encoder.ts`,
+ * `compile-decoder.ts`). A record that is not plainly valid takes the reference path (`reference.ts`: Zod's
+ * `safeParse` and protobufjs's reflection), which builds every violation, so the two paths cannot disagree on
+ * what they report.
  */
-import * as protobuf from 'protobufjs';
-import type { z } from 'zod';
+import type * as protobuf from 'protobufjs';
+import { z } from 'zod';
 import { compileProduct, type CompiledProduct } from '../compile';
+import { deriveDeadLetterMaxMessageBytes, deriveMaxMessageBytes } from '../derive/message-size';
 import type { DataProduct } from '../dsl/data-product';
 import type { ProductLock } from '../lock/lock-file';
 import { ContractError } from '../problems';
-import { numberShape, type FieldNumber, type Numbering } from '../proto/numbering';
+import { numberShape } from '../proto/numbering';
 import { buildProtoRoot } from '../proto/proto-schema';
-import { toSnake, type ShapeField, type ShapeType } from '../schema/shape';
-import { invalidUnicodePaths, normaliseRecord, normaliseValue } from './normalise';
-import { ContractViolationError, formatPath, type ContractViolation, type ViolationIssue } from './violation';
+import type { ShapeField, ShapeType } from '../schema/shape';
+import { compileDecoder } from './compile-decoder';
+import { compileEncoder } from './compile-encoder';
+import { normaliseRecord } from './normalise';
+import { BROKER_DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from './record-size';
+import { referenceDecode, referenceEncode, referenceEncodeKey, RESERVED_KEY, violationOf, type CodecParts, type DecodeResult, type EncodeResult } from './reference';
+import { codecIssue, ContractViolationError } from './violation';
 
-export type EncodeResult<T> =
-  | { readonly ok: true; readonly bytes: Uint8Array; readonly value: T; readonly tombstone?: false }
-  | { readonly ok: true; readonly bytes: null; readonly value: null; readonly tombstone: true }
-  | { readonly ok: false; readonly violation: ContractViolation };
-
-export type DecodeResult<T> =
-  | { readonly ok: true; readonly value: T; readonly tombstone?: false }
-  | { readonly ok: true; readonly value: null; readonly tombstone: true }
-  | { readonly ok: false; readonly violation: ContractViolation };
+export { canonicalKey, type DecodeResult, type EncodeResult } from './reference';
 
 export interface Codec<T> {
   readonly product: CompiledProduct;
+  /** The contract's Zod schema: the definition of a valid record. */
+  readonly schema: z.ZodObject;
   /** The protobufjs type of the record (`<package>.<Message>`). */
   readonly type: protobuf.Type;
+  /** The `max.message.bytes` of the topic the codec encodes for: a larger record is a violation. */
+  readonly maxMessageBytes: number;
+  /** Validates, normalises and serializes a record; a violation instead of a throw. `null` is a tombstone (entities only). */
   encode(value: T | null | unknown): EncodeResult<T>;
+  /** Parses and checks a record's bytes; a violation instead of a throw. `null` is a tombstone (entities only). */
   decode(bytes: Uint8Array | null): DecodeResult<T>;
   /** Like decode, but throws a {@link ContractViolationError} instead of returning a violation. */
   decodeOrThrow(bytes: Uint8Array): T;
-  /** The record key's bytes, from a record or from the key value itself. */
-  encodeKey(recordOrKey: unknown): Uint8Array;
+  /**
+   * The record key's bytes, from a record or from the key value itself: UTF-8 of the canonical string of a valid
+   * key. Of an invalid one (a record that failed to encode), its bytes as given when it is a string, number, bigint
+   * or boolean, else `null`: evidence for the dead letter, never a key to produce to the topic with. Never throws.
+   */
+  encodeKey(recordOrKey: unknown): Buffer | null;
   /** The normalised form of a valid value (what decode(encode(v)) gives). */
   normalise(value: T): T;
 }
@@ -55,15 +67,29 @@ export interface CodecOptions {
    * @default - numbers assigned afresh, as at a first lock
    */
   readonly lock?: ProductLock;
+  /**
+   * The `max.message.bytes` of the topic the codec encodes for: a record whose one-record batch (key, value and
+   * Kafka's framing, uncompressed) is larger is a violation, since the broker would refuse it at send time. Pass the
+   * topic's configured value ({@link topicLimits} derives it as synth does).
+   * @default 1048588 - the brokers' default `message.max.bytes`
+   */
+  readonly maxMessageBytes?: number;
 }
 
-/** The canonical string of a key value: uuid lower-case, datetime normalised ISO, numbers in decimal, booleans `true`/`false`, strings/enums/dates as they are. */
-export function canonicalKey(type: ShapeType, value: unknown): string {
-  if (type.kind === 'datetime' || type.kind === 'uuid') return String(normaliseValue(type, value));
-  return String(value);
+/** The smallest `maxMessageBytes` a codec accepts: below it even a small record and its framing would not fit. */
+export const MIN_MAX_MESSAGE_BYTES = 1024;
+
+/**
+ * The `max.message.bytes` of a product's topic and of its dead-letter topic as synth derives them
+ * (`contracts/derive/message-size.ts`): the main topic's own limit when its schema bounds the record size, else
+ * the brokers'.
+ */
+export function topicLimits(product: Pick<CompiledProduct, 'shape'>, brokerMaxMessageBytes: number = BROKER_DEFAULT_MAX_MESSAGE_BYTES): { readonly maxMessageBytes: number; readonly deadLetterMaxMessageBytes: number } {
+  const main = deriveMaxMessageBytes(product.shape).value;
+  return { maxMessageBytes: main ?? brokerMaxMessageBytes, deadLetterMaxMessageBytes: deriveDeadLetterMaxMessageBytes(main, brokerMaxMessageBytes).value };
 }
 
-/** Builds the codec of a product; throws a ContractError if the contract itself is invalid. */
+/** Builds the codec of a product; throws a ContractError if the contract itself (or an option) is invalid. */
 export function createCodec<S extends z.ZodObject>(product: DataProduct<S>, options: CodecOptions = {}): Codec<z.infer<S>> {
   type T = z.infer<S>;
   const compiled = compileProduct(product as unknown as DataProduct);
@@ -72,156 +98,137 @@ export function createCodec<S extends z.ZodObject>(product: DataProduct<S>, opti
   if (options.lock && options.lock.product !== p.id) {
     throw new ContractError([{ product: p.id, field: '(lock)', message: `the lock given is the lock of ${options.lock.product}.`, fix: `pass contracts/locks/${p.domain}/${p.name}.v${p.version}.lock.json.` }]);
   }
+  const maxMessageBytes = options.maxMessageBytes ?? BROKER_DEFAULT_MAX_MESSAGE_BYTES;
+  if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < MIN_MAX_MESSAGE_BYTES) {
+    throw new ContractError([{ product: p.id, field: '(codec options).maxMessageBytes', message: `maxMessageBytes must be a whole number of bytes of at least ${MIN_MAX_MESSAGE_BYTES}, got ${String(options.maxMessageBytes)}.`, fix: `pass the topic's max.message.bytes (topicLimits(codec.product).maxMessageBytes), or leave it out for the brokers' default ${BROKER_DEFAULT_MAX_MESSAGE_BYTES}.` }]);
+  }
   const numbering = options.lock?.numbering;
   const built = buildProtoRoot(p, numbering);
   if (built.problems.length) throw new ContractError(built.problems.map((x) => ({ product: p.id, ...x })));
-  const schema = product.spec.schema;
-  const type = built.type;
-  const numbers: Numbering = numbering ?? numberShape(p.shape);
-  const keyField = p.shape.fields.find((f) => f.name === p.key) as ShapeField;
+  const parts: CodecParts = { product: p, schema: product.spec.schema, type: built.type, numbers: numbering ?? numberShape(p.shape), maxMessageBytes };
 
-  const violation = (reason: string, issues: ViolationIssue[]): ContractViolation => ({ product: p.id, reason, issues });
+  const fields = p.shape.fields;
+  const keyField = fields.find((f) => f.name === p.key) as ShapeField;
+  // Compiled once: Zod's own compiler for the validation (a clone of the schema whose parse runs generated code
+  // and falls back to Zod's runtime on anything it cannot tell), the protobuf encoder and decoder generated for the
+  // locked message.
+  const checked = z.compile(parts.schema);
+  const checkedKey = z.compile(parts.schema.shape[p.key] as z.ZodType);
+  const encoder = compileEncoder(fields, parts.numbers, maxMessageBytes);
+  const decoder = compileDecoder(fields, parts.numbers);
+  const records = hasRecords(fields);
+  const stats = { encodeFallbacks: 0, decodeFallbacks: 0, keyFallbacks: 0 };
+  const slowEncode = (value: unknown) => {
+    stats.encodeFallbacks++;
+    return referenceEncode(parts, value) as EncodeResult<T>;
+  };
+  const slowDecode = (bytes: Uint8Array | null) => {
+    stats.decodeFallbacks++;
+    return referenceDecode(parts, bytes) as DecodeResult<T>;
+  };
 
   const codec: Codec<T> = {
     product: p,
-    type,
+    schema: product.spec.schema,
+    type: built.type,
+    maxMessageBytes,
     encode(value) {
-      if (value === null) {
-        if (p.kind === 'entity') return { ok: true, bytes: null, value: null, tombstone: true };
-        return { ok: false, violation: violation('an event has no tombstones', [{ path: '', message: 'null is a deletion (tombstone), which only entities have.' }]) };
-      }
-      const parsed = schema.safeParse(value);
-      if (!parsed.success) {
-        return { ok: false, violation: violation('the record does not satisfy the contract', parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))) };
-      }
-      const bad = invalidUnicodePaths({ kind: 'root', fields: p.shape.fields }, parsed.data);
-      if (bad.length) {
-        return { ok: false, violation: violation('the record has strings that are not valid Unicode', bad.map((path) => ({ path: formatPath(path), message: 'a lone surrogate cannot be encoded as UTF-8.' }))) };
-      }
-      const normal = normaliseRecord(p.shape, parsed.data as Record<string, unknown>);
+      if (value === null) return referenceEncode(parts, value) as EncodeResult<T>; // a tombstone, or its violation
+      if (typeof value !== 'object') return slowEncode(value);
+      let out: ReturnType<typeof encoder.encode>;
       try {
-        const message = type.fromObject(toProto(p.shape.fields, numbers.fields, normal));
-        return { ok: true, bytes: type.encode(message).finish(), value: normal as T };
-      } catch (err) {
-        return { ok: false, violation: violation('the record could not be serialized', [{ path: '', message: err instanceof Error ? err.message : String(err) }]) };
+        const parsed = checked.safeParse(value);
+        if (!parsed.success || (records && reservedKeyIn(fields, value))) return slowEncode(value);
+        out = encoder.encode(parsed.data as Record<string, unknown>);
+      } catch {
+        return slowEncode(value);
       }
+      if (out === undefined) return slowEncode(value);
+      const key = out.value[p.key];
+      if (recordBatchBytes(typeof key === 'string' ? 3 * key.length : 32, out.bytes.length) > maxMessageBytes) return slowEncode(value);
+      return { ok: true, bytes: out.bytes, value: out.value as T };
     },
     decode(bytes) {
-      if (bytes === null) {
-        if (p.kind === 'entity') return { ok: true, value: null, tombstone: true };
-        return { ok: false, violation: violation('an event has no tombstones', [{ path: '', message: 'a null value (tombstone) on an event topic.' }]) };
-      }
-      let message: protobuf.Message;
+      if (bytes === null) return referenceDecode(parts, bytes) as DecodeResult<T>; // a tombstone, or its violation
+      if (!(bytes instanceof Uint8Array)) return slowDecode(bytes);
       try {
-        message = type.decode(bytes);
-      } catch (err) {
-        return { ok: false, violation: violation('the bytes are not a record of this contract', [{ path: '', message: err instanceof Error ? err.message : String(err) }]) };
+        const value = decoder.decode(bytes);
+        if (value !== undefined && z.validate(checked, value)) return { ok: true, value: value as T };
+      } catch {
+        // the reference path decides
       }
-      const issues: ViolationIssue[] = [];
-      const value = fromProto(p.shape.fields, numbers.fields, message as unknown as Record<string, unknown>, [], issues);
-      if (issues.length) return { ok: false, violation: violation('the record does not satisfy the contract', issues) };
-      const parsed = schema.safeParse(value);
-      if (!parsed.success) {
-        return { ok: false, violation: violation('the record does not satisfy the contract', parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }))) };
-      }
-      return { ok: true, value: value as T };
+      return slowDecode(bytes);
     },
     decodeOrThrow(bytes) {
       const r = codec.decode(bytes);
       if (!r.ok) throw new ContractViolationError(r.violation);
-      if (r.tombstone) throw new ContractViolationError(violation('a tombstone has no record', [{ path: '', message: 'use decode() to handle deletions.' }]));
+      if (r.tombstone) throw new ContractViolationError(violationOf(p, 'tombstone', 'a tombstone has no record', [codecIssue(p.shape.fields, [], 'tombstone', 'use decode() to handle deletions.')]));
       return r.value;
     },
     encodeKey(recordOrKey) {
-      const v = recordOrKey !== null && typeof recordOrKey === 'object' ? (recordOrKey as Record<string, unknown>)[p.key] : recordOrKey;
-      return new TextEncoder().encode(canonicalKey(keyField.type, v));
+      const kind = keyField.type.kind;
+      if (kind === 'uuid' || kind === 'string' || kind === 'date' || kind === 'enum') {
+        try {
+          const v = recordOrKey !== null && typeof recordOrKey === 'object' ? (recordOrKey as Record<string, unknown>)[p.key] : recordOrKey;
+          if (typeof v === 'string' && (v as unknown as { isWellFormed(): boolean }).isWellFormed() && z.validate(checkedKey, v)) return Buffer.from(kind === 'uuid' ? v.toLowerCase() : v, 'utf8');
+        } catch {
+          // the reference path decides
+        }
+      }
+      stats.keyFallbacks++;
+      return referenceEncodeKey(parts, recordOrKey);
     },
-    normalise(value) {
-      return normaliseRecord(p.shape, value as Record<string, unknown>) as T;
-    },
+    normalise: (value) => normaliseRecord(p.shape, value as Record<string, unknown>) as T,
   };
+  INTERNALS.set(codec as Codec<unknown>, { parts, stats, encoderSource: encoder.source, decoderSource: decoder.source });
   return codec;
 }
 
-function toProto(fields: readonly ShapeField[], numbers: Readonly<Record<string, FieldNumber>>, value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    const v = value[f.name];
-    if (v === undefined) continue;
-    const n = numbers[f.name];
-    const conv = (t: ShapeType, x: unknown): unknown => leafToProto(t, n, x);
-    if (f.type.kind === 'array') out[toSnake(f.name)] = (v as unknown[]).map((x) => conv((f.type as { items: ShapeType }).items, x));
-    else if (f.type.kind === 'record') out[toSnake(f.name)] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, conv((f.type as { values: ShapeType }).values, x)]));
-    else out[toSnake(f.name)] = conv(f.type, v);
-  }
-  return out;
+/** What tests and the benchmark may look at inside a codec: how often it took the reference path, the generated source. */
+export interface CodecInternals {
+  readonly parts: CodecParts;
+  readonly stats: { encodeFallbacks: number; decodeFallbacks: number; keyFallbacks: number };
+  readonly encoderSource: string;
+  readonly decoderSource: string;
 }
 
-function leafToProto(t: ShapeType, n: FieldNumber, v: unknown): unknown {
-  switch (t.kind) {
-    case 'enum':
-      return n.values?.[v as string]?.number;
-    case 'object':
-      return toProto(t.fields, n.fields ?? {}, v as Record<string, unknown>);
-    case 'datetime': {
-      const ms = Date.parse(v as string);
-      const seconds = Math.floor(ms / 1000);
-      return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
-    }
-    default:
-      return v;
-  }
+const INTERNALS = new WeakMap<Codec<unknown>, CodecInternals>();
+
+/** The internals of a codec made by {@link createCodec} (not part of the public API). */
+export function codecInternals(codec: Codec<unknown>): CodecInternals {
+  const i = INTERNALS.get(codec);
+  if (!i) throw new Error('not a codec made by createCodec');
+  return i;
 }
 
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : Number(String(v));
+function hasRecords(fields: readonly ShapeField[]): boolean {
+  const inType = (t: ShapeType): boolean => t.kind === 'record' || (t.kind === 'array' && inType(t.items)) || (t.kind === 'object' && t.fields.some((f) => inType(f.type)));
+  return fields.some((f) => inType(f.type));
 }
 
-function fromProto(fields: readonly ShapeField[], numbers: Readonly<Record<string, FieldNumber>>, message: Record<string, unknown>, path: Array<string | number>, issues: ViolationIssue[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    const snake = toSnake(f.name);
-    const here = [...path, f.name];
-    const n = numbers[f.name];
-    const present = Object.prototype.hasOwnProperty.call(message, snake) && message[snake] !== null && message[snake] !== undefined;
-    if (f.type.kind === 'array') {
-      const items = f.type.items;
-      out[f.name] = ((present ? message[snake] : []) as unknown[]).map((x, i) => leafFromProto(items, n, x, [...here, i], issues));
-      if (!f.required && (out[f.name] as unknown[]).length === 0) delete out[f.name]; // absent = empty on the wire
-      continue;
-    }
-    if (f.type.kind === 'record') {
-      const values = f.type.values;
-      out[f.name] = Object.fromEntries(Object.entries((present ? message[snake] : {}) as Record<string, unknown>).map(([k, x]) => [k, leafFromProto(values, n, x, [...here, k], issues)]));
-      continue;
-    }
-    if (!f.required && !present) continue;
-    const raw = present ? message[snake] : message[snake] ?? undefined; // required scalars: proto3 default from the prototype
-    if (raw === undefined || raw === null) {
-      issues.push({ path: formatPath(here), message: 'the required field is missing.' });
-      continue;
-    }
-    out[f.name] = leafFromProto(f.type, n, raw, here, issues);
+/** True when a record field of the value as given has an own `__proto__` key (Zod's output drops it; the reference refuses it). */
+function reservedKeyIn(fields: readonly ShapeField[], value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  for (let i = 0; i < fields.length; i++) {
+    const t = fields[i].type;
+    if ((t.kind === 'record' || t.kind === 'array' || t.kind === 'object') && reservedKeyInType(t, (value as Record<string, unknown>)[fields[i].name])) return true;
   }
-  return out;
+  return false;
 }
 
-function leafFromProto(t: ShapeType, n: FieldNumber, v: unknown, path: Array<string | number>, issues: ViolationIssue[]): unknown {
-  switch (t.kind) {
-    case 'enum': {
-      const name = Object.entries(n.values ?? {}).find(([, e]) => !e.removed && e.number === v)?.[0];
-      if (name === undefined) issues.push({ path: formatPath(path), message: `enum number ${String(v)} is not a value of this contract${v === 0 ? ' (the zero value: none was sent)' : ''}.` });
-      return name;
-    }
-    case 'object':
-      return fromProto(t.fields, n.fields ?? {}, v as Record<string, unknown>, path, issues);
-    case 'datetime': {
-      const ts = v as { seconds?: unknown; nanos?: number };
-      return new Date(num(ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1_000_000)).toISOString();
-    }
-    case 'int':
-      return num(v);
-    default:
-      return v;
+function reservedKeyInType(t: ShapeType, v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (t.kind === 'record') {
+    if (Object.prototype.hasOwnProperty.call(v, RESERVED_KEY)) return true;
+    if (t.values.kind !== 'object') return false;
+    for (const x of Object.values(v)) if (reservedKeyInType(t.values, x)) return true;
+    return false;
   }
+  if (t.kind === 'array') {
+    const a = v as unknown[];
+    for (let i = 0; i < a.length; i++) if (reservedKeyInType(t.items, a[i])) return true;
+    return false;
+  }
+  if (t.kind === 'object') return reservedKeyIn(t.fields, v);
+  return false;
 }

@@ -51,27 +51,6 @@ export function normaliseValue(t: ShapeType, v: unknown): unknown {
   }
 }
 
-/** Paths of strings that are not valid Unicode (lone surrogates), which UTF-8 cannot carry. */
-export function invalidUnicodePaths(t: ShapeType | { kind: 'root'; fields: readonly ShapeField[] }, v: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
-  const out: Array<Array<string | number>> = [];
-  if (typeof v === 'string') {
-    if (!isWellFormed(v)) out.push(path);
-    return out;
-  }
-  if (v === null || typeof v !== 'object') return out;
-  if (t.kind === 'root' || t.kind === 'object') {
-    for (const f of t.fields) out.push(...invalidUnicodePaths(f.type, (v as Record<string, unknown>)[f.name], [...path, f.name]));
-  } else if (t.kind === 'array' && Array.isArray(v)) {
-    v.forEach((x, i) => out.push(...invalidUnicodePaths(t.items, x, [...path, i])));
-  } else if (t.kind === 'record') {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (!isWellFormed(k)) out.push([...path, k]);
-      out.push(...invalidUnicodePaths(t.values, x, [...path, k]));
-    }
-  }
-  return out;
-}
-
 /** True when `s` has no lone surrogate. */
 export function isWellFormed(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

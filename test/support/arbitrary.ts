@@ -34,6 +34,10 @@ const MAX_DATE = new Date('9999-12-31T23:59:59.999Z');
 const isoDate = fc.date({ min: MIN_DATE, max: MAX_DATE, noInvalidDate: true });
 /** Addresses every email validator accepts (fast-check's own emailAddress() spells many that Zod's z.email() refuses). */
 const email = fc.tuple(fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.stringMatching(/^[a-z]{1,12}$/)).map(([a, b]) => `${a}.x@${b}.example`);
+/** https URLs every URL validator accepts (a host, an optional path and query). */
+const url = fc
+  .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/), fc.stringMatching(/^(\/[a-z0-9]{1,8}){0,3}$/), fc.option(fc.stringMatching(/^[a-z]{1,6}=[a-z0-9]{0,6}$/), { nil: undefined }))
+  .map(([host, path, query]) => `https://${host}.example${path}${query ? `?${query}` : ''}`);
 
 /** One code point: mostly ASCII, some BMP (no surrogates), some beyond U+FFFF (two UTF-16 units); U+0000 unless storable. */
 function codePoints(storable: boolean): fc.Arbitrary<string> {
@@ -67,6 +71,7 @@ class Generator {
         return spelled ? fc.tuple(fc.uuid(), fc.boolean()).map(([u, upper]) => (upper ? u.toUpperCase() : u)) : fc.uuid();
       case 'string':
         if (t.format === 'email') return email.filter((e) => e.length <= (t.maxLength ?? Infinity) && e.length >= (t.minLength ?? 0));
+        if (t.format === 'url' || t.format === 'httpurl') return url.filter((u) => u.length <= (t.maxLength ?? Infinity) && u.length >= (t.minLength ?? 0));
         if (t.format) throw new Error(`no generator for string format ${t.format}`);
         return this.string(t.minLength ?? 0, t.maxLength);
       case 'datetime':

@@ -1,6 +1,6 @@
 /** The edge codec: round trips (property tests on every example contract), violations, keys, tombstones, dead letters. */
 import fc from 'fast-check';
-import { createCodec, toDeadLetter } from '../../../contracts/codec';
+import { createCodec, toDeadLetter, type ContractViolation } from '../../../contracts/codec';
 import { defineDataProduct, z } from '../../../contracts/index';
 import { valueArb } from '../../support/arbitrary';
 import { exampleContracts, spec } from '../../helpers';
@@ -77,6 +77,17 @@ describe('codec rules', () => {
     const e = codec.encode(v);
     expect(e.ok && e.value).toEqual({ ...v, paymentId: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', occurredAt: '2026-01-02T03:04:05.678Z', metadata: {} });
   });
+  it('returns a value that shares no object or array with the one given (mutating either leaves the other alone)', () => {
+    const given = { ...v, lines: [{ sku: 'a', qty: 2 }], metadata: { a: 'b' } };
+    const e = codec.encode(given);
+    if (!e.ok || !e.value) throw new Error('expected ok');
+    const out = e.value as typeof given;
+    expect(out.metadata).not.toBe(given.metadata);
+    expect(out.lines).not.toBe(given.lines);
+    expect(out.lines?.[0]).not.toBe(given.lines[0]);
+    given.metadata.a = 'changed';
+    expect(out.metadata).toEqual({ a: 'b' });
+  });
   it('keeps default values of required fields and absent optional ones apart', () => {
     const e = codec.encode(v);
     const d = e.ok && e.bytes ? codec.decode(e.bytes) : undefined;
@@ -108,7 +119,7 @@ describe('codec rules', () => {
   it('fails if a string is not valid Unicode (a lone surrogate)', () => {
     const e = codec.encode({ ...v, note: 'ab\ud800c' });
     expect(e.ok).toBe(false);
-    if (!e.ok) expect(e.violation.issues).toEqual([{ path: 'note', message: expect.stringMatching(/lone surrogate/) }]);
+    if (!e.ok) expect(e.violation.issues).toEqual([expect.objectContaining({ path: 'note', code: 'lone_surrogate', message: expect.stringMatching(/lone surrogate/) })]);
   });
   it('fails if the bytes are not a record of the contract', () => {
     const d = codec.decode(new Uint8Array([0xff, 0xff, 0xff]));
@@ -119,8 +130,8 @@ describe('codec rules', () => {
     expect(() => codec.decodeOrThrow(new Uint8Array())).toThrow(/payments\/payment-events@v1: the record does not satisfy the contract/);
   });
   it('encodes the key as UTF-8 of its canonical string (uuid lower-case)', () => {
-    expect(Buffer.from(codec.encodeKey(v)).toString('utf8')).toBe('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
-    expect(Buffer.from(codec.encodeKey('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')).toString('utf8')).toBe('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
+    expect(codec.encodeKey(v)?.toString('utf8')).toBe('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
+    expect(codec.encodeKey('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')?.toString('utf8')).toBe('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
   });
   it('an event has no tombstones', () => {
     expect(codec.encode(null).ok).toBe(false);
@@ -142,7 +153,7 @@ describe('codec rules', () => {
 
 describe('toDeadLetter', () => {
   const codec = createCodec(defineDataProduct(spec()));
-  const violation = { product: 'payments/payment-events@v1', reason: 'the record does not satisfy the contract', issues: [{ path: 'amountMinor', message: 'Too small' }] };
+  const violation: ContractViolation = { product: 'payments/payment-events@v1', kind: 'invalid', reason: 'the record does not satisfy the contract', issues: [{ path: 'amountMinor', message: 'Too small', code: 'too_small', redacted: { path: 'amountMinor', message: 'too small: at least 0.' } }] };
   it('keeps the original key and bytes and names contract, version, source, reason and paths', () => {
     const key = new Uint8Array([1, 2]);
     const value = new Uint8Array([3, 4, 5]);
@@ -151,6 +162,14 @@ describe('toDeadLetter', () => {
     expect(dl.key).toBe(key);
     expect(dl.value).toBe(value);
     expect(dl.headers).toEqual({
+      '__rule.exception': 'ContractViolation: payments/payment-events@v1: the record does not satisfy the contract: amountMinor: Too small',
+      '__rule.mode': 'READ',
+      '__rule.name': 'contract-mesh.invalid',
+      '__rule.subject': 'payments.payment-events.v1-value',
+      '__rule.topic': 'payments.payment-events.v1',
+      'contract-mesh.side': 'consumer',
+      'contract-mesh.failure-kind': 'invalid',
+      'contract-mesh.failure-count': '1',
       'contract-mesh.contract': 'payments/payment-events@v1',
       'contract-mesh.major-version': '1',
       'contract-mesh.source-topic': 'payments.payment-events.v1',
@@ -158,7 +177,7 @@ describe('toDeadLetter', () => {
       'contract-mesh.source-offset': '42',
       'contract-mesh.failure-reason': 'the record does not satisfy the contract',
       'contract-mesh.failing-paths': '["amountMinor"]',
-      'contract-mesh.failures': JSON.stringify(violation.issues),
+      'contract-mesh.failures': JSON.stringify([{ path: 'amountMinor', message: 'Too small', code: 'too_small' }]),
       'contract-mesh.value-format': 'original',
       'contract-mesh.timestamp': '2026-01-01T00:00:00.000Z',
     });

@@ -94,6 +94,31 @@ describe('sample values', () => {
 });
 
 describe('measureSizeRatio', () => {
+  it('measures every sample of a contract with string formats (valid values of each format, within their bounds)', () => {
+    const formats = defineDataProduct(spec({
+      schema: z.object({
+        paymentId: z.uuidv7(),
+        email: z.email().max(12),
+        site: z.url().max(30),
+        plain: z.httpUrl().optional(),
+        ip: z.ipv4(),
+        id: z.ulid(),
+        phone: z.e164().optional(),
+        shout: z.string().uppercase().max(10),
+        digest: z.hash('sha256'),
+        tags: z.array(z.email()).max(3),
+      }),
+    }));
+    const c = createCodec(formats) as Codec<unknown>;
+    for (const v of sampleValues(c.product.shape, SIZE_SAMPLE_COUNT, c.schema)) expect(formats.spec.schema.safeParse(v).error?.issues).toBeUndefined();
+    const r = measureSizeRatio(c);
+    expect(r?.samples).toBe(SIZE_SAMPLE_COUNT);
+    expect(r?.ratio).toBeLessThan(1);
+  });
+  it('fails to measure (undefined, not a ratio over part of the sample) if the contract rejects some of the values', () => {
+    const some = defineDataProduct(spec({ schema: z.object({ paymentId: z.uuid(), merchantId: z.string().max(64).refine((s) => s.length !== 24, 'no 24') }) }));
+    expect(measureSizeRatio(createCodec(some) as Codec<unknown>)).toBeUndefined();
+  });
   it('fails to measure (undefined) if the contract rejects every sample value: a refinement beyond its shape', () => {
     const strict = defineDataProduct(spec({ schema: z.object({ paymentId: z.uuid(), merchantId: z.string().regex(/^M-\d+$/) }) }));
     expect(measureSizeRatio(createCodec(strict) as Codec<unknown>)).toBeUndefined();
