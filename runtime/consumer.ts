@@ -20,12 +20,12 @@
  * Postgres sink, which writes each batch in one transaction.
  */
 import type { ContractViolation } from '../contracts/codec';
-import { toDeadLetter } from '../contracts/codec';
 import type { CompiledConsumer } from '../contracts/compile';
 import { CONSUMER_SHUTDOWN_BUDGET_MS } from '../contracts/derive/consumer-shutdown';
 import type { DataProduct } from '../contracts/dsl/data-product';
 import type { ProductLock } from '../contracts/lock/lock-file';
 import { backoffDelay, pause, type BackoffOptions } from './backoff';
+import { deadLetterRecord, runtimeIssue, runtimeViolation } from './dead-letters';
 import { clientOf, explainKafkaError, isUnreachable, type KafkaConnection } from './connection';
 import { messageOf, RuntimeError } from './errors';
 import type { ConsumedBatch, ConsumedRecord, KafkaClient, KafkaConsumer, KafkaProducer, OutgoingRecord } from './kafka';
@@ -210,10 +210,7 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
   stopped.catch(() => undefined);
 
   const deadLetterRecords = (items: ReadonlyArray<{ record: ConsumedRecord; violation: ContractViolation }>): OutgoingRecord[] =>
-    items.map(({ record, violation }) => {
-      const dl = toDeadLetter({ key: record.key, value: record.value }, violation, { product: compiled, sourceTopic: record.topic, partition: record.partition, offset: record.offset });
-      return { key: dl.key ? Buffer.from(dl.key) : null, value: dl.value ? Buffer.from(dl.value) : null, headers: dl.headers };
-    });
+    items.map(({ record, violation }) => deadLetterRecord(compiled, { key: record.key, value: record.value, headers: record.headers }, violation, { topic: record.topic, partition: record.partition, offset: record.offset }));
 
   let dlqProducer!: KafkaProducer;
   const onBatch = async (batch: ConsumedBatch) => {
@@ -381,11 +378,9 @@ export async function createConsumer<T = Record<string, unknown>>(product: DataP
             break;
           } catch (err) {
             if (err instanceof PoisonRecordError) {
-              const violation: ContractViolation = {
-                product: runtime.compiled.id,
-                reason: `consumer ${consumer.name} marked the record as poison`,
-                issues: [{ path: '', message: withheld ? `the handler's reason is withheld (${runtime.compiled.classification} product)` : err.message }],
-              };
+              const violation = runtimeViolation(runtime.compiled, 'invalid', `consumer ${consumer.name} marked the record as poison`, [
+                runtimeIssue('poison', withheld ? `the handler's reason is withheld (${runtime.compiled.classification} product)` : err.message, 'the handler marked the record as poison (its reason may quote the record)'),
+              ]);
               if (!(await control.deadLetter([{ record: item.record, violation }]))) return;
               break;
             }

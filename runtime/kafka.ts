@@ -71,8 +71,8 @@ export interface OutgoingRecord {
   readonly key: Buffer | string | null;
   /** The value; `null` is a tombstone. */
   readonly value: Buffer | string | null;
-  /** Record headers. @default - none */
-  readonly headers?: Readonly<Record<string, Buffer | string>>;
+  /** Record headers (a name may repeat: an array holds each value in order). @default - none */
+  readonly headers?: Readonly<Record<string, Buffer | string | ReadonlyArray<Buffer | string>>>;
   /** A fixed partition. @default - chosen from the key */
   readonly partition?: number;
 }
@@ -570,7 +570,7 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
               messages: records.map((m) => ({
                 key: m.key,
                 value: m.value,
-                ...(m.headers ? { headers: { ...m.headers } } : {}),
+                ...(m.headers ? { headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as IHeaders } : {}),
                 ...(m.partition !== undefined ? { partition: m.partition } : {}),
               })),
             });

@@ -29,6 +29,7 @@ import { rowParams, tombstoneParams, type SinkStatements } from '../contracts/sq
 import type { DataProduct } from '../contracts/dsl/data-product';
 import type { ContractViolation } from '../contracts/codec';
 import { backoffDelay, pause } from './backoff';
+import { runtimeIssue, runtimeViolation } from './dead-letters';
 import { nextOffset, startContractConsumer, type BatchWork, type ConsumerRuntimeOptions, type DecodedRecord, type RunningConsumer } from './consumer';
 import { messageOf, RuntimeError } from './errors';
 import type { ConsumedRecord } from './kafka';
@@ -194,7 +195,7 @@ export async function runPostgresSink(product: DataProduct, consumerName: string
       if (!item.result.ok) dead.push({ record: item.record, violation: item.result.violation });
       else if (refusedSet.has(item)) {
         const error = refused.find((r) => r.item === item)?.error;
-        dead.push({ record: item.record, violation: { product: compiled.id, reason: `the sink table ${table} refused the record`, issues: [{ path: '', message: refusalMessage(error, withheld) }] } });
+        dead.push({ record: item.record, violation: runtimeViolation(compiled, 'invalid', `the sink table ${table} refused the record`, [runtimeIssue('sink_refused', refusalMessage(error, withheld), refusalMessage(error, true))]) });
       }
     }
     if (!(await control.deadLetter(dead))) return; // stopping: the rows are idempotent, the batch comes again

@@ -16,10 +16,10 @@
  * - `close()` waits for every send in flight, then disconnects.
  */
 import type { ContractViolation } from '../contracts/codec';
-import { toDeadLetter } from '../contracts/codec';
 import type { DataProduct } from '../contracts/dsl/data-product';
 import type { ProductLock } from '../contracts/lock/lock-file';
 import { clientOf, explainKafkaError, type KafkaConnection } from './connection';
+import { deadLetterRecord, runtimeIssue, runtimeViolation } from './dead-letters';
 import { messageOf, RuntimeError } from './errors';
 import { kafkaErrorType, type KafkaProducer, type OutgoingRecord } from './kafka';
 import { prepareProduct } from './products';
@@ -100,16 +100,8 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
-  const deadLetterOf = (value: unknown, violation: ContractViolation): OutgoingRecord => {
-    let key: Uint8Array | null = null;
-    try {
-      key = codec.encodeKey(value);
-    } catch {
-      key = null; // an invalid record may have no usable key: the dead letter carries none
-    }
-    const dl = toDeadLetter({ key, value }, violation, { product: compiled });
-    return { key: dl.key ? Buffer.from(dl.key) : null, value: dl.value ? Buffer.from(dl.value) : null, headers: dl.headers };
-  };
+  // The key of an invalid record is evidence only (encodeKey never throws; null when there is none to give).
+  const deadLetterOf = (value: unknown, violation: ContractViolation): OutgoingRecord => deadLetterRecord(compiled, { key: codec.encodeKey(value), value }, violation);
 
   const deliver = async (values: readonly unknown[]): Promise<SendResult[]> => {
     const results: Array<SendResult | undefined> = new Array(values.length);
@@ -117,13 +109,14 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
     const dead: Array<{ index: number; record: OutgoingRecord; violation: ContractViolation }> = [];
     values.forEach((value, index) => {
       if (value === null || value === undefined) {
-        const violation: ContractViolation = { product: compiled.id, reason: 'the record is empty', issues: [{ path: '', message: `a record is an object${compiled.kind === 'entity' ? '; to delete a key, use delete(key), which sends its tombstone' : ''}.` }] };
+        const text = `a record is an object${compiled.kind === 'entity' ? '; to delete a key, use delete(key), which sends its tombstone' : ''}.`;
+        const violation = runtimeViolation(compiled, 'invalid', 'the record is empty', [runtimeIssue('invalid_type', text, text)]);
         dead.push({ index, violation, record: deadLetterOf(value, violation) });
         return;
       }
       const r = codec.encode(value);
       if (r.ok) {
-        main.push({ index, value, record: { key: Buffer.from(codec.encodeKey(r.value ?? value)), value: r.bytes ? Buffer.from(r.bytes) : null } });
+        main.push({ index, value, record: { key: codec.encodeKey(r.value ?? value), value: r.bytes ? Buffer.from(r.bytes) : null } });
       } else {
         dead.push({ index, violation: r.violation, record: deadLetterOf(value, r.violation) });
       }
@@ -144,7 +137,7 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
         }
         if (RECORD_REFUSALS.has(type)) {
           const m = items[0];
-          const violation: ContractViolation = { product: compiled.id, reason: `the broker refused the record (${type})`, issues: [{ path: '', message: messageOf(err) }] };
+          const violation = runtimeViolation(compiled, 'too-large', `the broker refused the record (${type})`, [runtimeIssue('broker_refused', messageOf(err), `the broker refused the record: ${type}`)]);
           dead.push({ index: m.index, violation, record: deadLetterOf(m.value, violation) });
           return;
         }
@@ -178,16 +171,11 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
   const tombstone = async (key: unknown): Promise<SendResult> => {
     const checked = keyField.safeParse(key);
     const violation: ContractViolation | undefined = compiled.kind !== 'entity'
-      ? { product: compiled.id, reason: 'an event has no tombstones', issues: [{ path: '', message: 'a deletion (tombstone) is only for entities.' }] }
+      ? runtimeViolation(compiled, 'tombstone', 'an event has no tombstones', [runtimeIssue('tombstone', 'a deletion (tombstone) is only for entities.', 'a deletion (tombstone) is only for entities.')])
       : !checked.success
-        ? { product: compiled.id, reason: 'the key of the tombstone does not satisfy the contract', issues: (checked.error?.issues ?? []).map((i) => ({ path: compiled.key, message: i.message })) }
+        ? runtimeViolation(compiled, 'invalid', 'the key of the tombstone does not satisfy the contract', (checked.error?.issues ?? []).map((i) => runtimeIssue('invalid_key', i.message, `the key is not a valid ${compiled.key}`, compiled.key)))
         : undefined;
-    let keyBytes: Buffer | null = null;
-    try {
-      keyBytes = Buffer.from(codec.encodeKey(key));
-    } catch {
-      keyBytes = null;
-    }
+    const keyBytes = codec.encodeKey(key);
     if (!violation) {
       try {
         await producer.send(compiled.topic, [{ key: keyBytes, value: null }]);
@@ -196,9 +184,8 @@ export async function createProducer<T = Record<string, unknown>>(product: DataP
         throw new UndeliverableError(messageOf(explainKafkaError(err, principal, `${compiled.id}: could not send a tombstone to ${compiled.topic}`)), [undefined], err);
       }
     }
-    const dl = toDeadLetter({ key: keyBytes, value: null }, violation, { product: compiled });
     try {
-      await producer.send(compiled.deadLetterTopic, [{ key: dl.key ? Buffer.from(dl.key) : null, value: null, headers: dl.headers }]);
+      await producer.send(compiled.deadLetterTopic, [deadLetterRecord(compiled, { key: keyBytes, value: null }, violation)]);
       return { status: 'dead-lettered', topic: compiled.deadLetterTopic, violation };
     } catch (err) {
       throw new UndeliverableError(messageOf(explainKafkaError(err, principal, `${compiled.id}: could not dead-letter a tombstone`)), [undefined], err);

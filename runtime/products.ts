@@ -3,7 +3,7 @@
  * compiled and checked once, with its codec. Every lookup by name fails with
  * an error that lists what exists.
  */
-import { createCodec, type Codec } from '../contracts/codec';
+import { createCodec, topicLimits, type Codec } from '../contracts/codec';
 import { compileProduct, type CompiledConsumer, type CompiledProduct } from '../contracts/compile';
 import type { DataProduct } from '../contracts/dsl/data-product';
 import { sameJson, type ProductLock } from '../contracts/lock/lock-file';
@@ -43,7 +43,8 @@ export function prepareProduct(product: DataProduct, lock: ProductLock | undefin
   }
   let codec: Codec<Record<string, unknown>>;
   try {
-    codec = createCodec(product, { lock }) as unknown as Codec<Record<string, unknown>>;
+    // The topic's max.message.bytes as synth derives it: a larger record is a violation, not a broker refusal at send time.
+    codec = createCodec(product, { lock, maxMessageBytes: topicLimits(compiled).maxMessageBytes }) as unknown as Codec<Record<string, unknown>>;
   } catch (err) {
     throw new RuntimeError(err instanceof ContractError ? err.message : `${compiled.id}: the codec cannot be built: ${String(err)}`, { cause: err });
   }

@@ -155,12 +155,12 @@ export async function replayDeadLetters(product: DataProduct, options: ReplayOpt
           return { failed: { reason: 'the dead letter\'s JSON evidence cannot be parsed (it was truncated)', paths: [''] } };
         }
         result = codec.encode(parsed);
-        if (result.ok && result.bytes) return { out: { key: Buffer.from(codec.encodeKey(result.value)), value: Buffer.from(result.bytes) } };
+        if (result.ok && result.bytes) return { out: { key: codec.encodeKey(result.value), value: Buffer.from(result.bytes) } };
       } else if (format === 'original') {
         const decoded = codec.decode(r.value);
         if (decoded.ok && decoded.value !== null) {
           const encoded = codec.encode(decoded.value);
-          if (encoded.ok && encoded.bytes) return { out: { key: Buffer.from(codec.encodeKey(encoded.value)), value: Buffer.from(encoded.bytes) } };
+          if (encoded.ok && encoded.bytes) return { out: { key: codec.encodeKey(encoded.value), value: Buffer.from(encoded.bytes) } };
           result = encoded;
         } else result = decoded;
       } else {

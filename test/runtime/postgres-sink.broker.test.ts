@@ -97,7 +97,7 @@ describeBroker('the Postgres sink', (broker) => {
       const rows = await sinkRows(db, sinkOf(refused));
       const keys = new Set(rows.map((r) => String(r.record[refused.compiled.key])));
       expect(keys.size).toBe(6);
-      expect(keys.has(Buffer.from(codec.encodeKey(nul)).toString())).toBe(false);
+      expect(keys.has(String(codec.encodeKey(nul)))).toBe(false);
       const [letter] = await readTopic(mesh.admin, refused.compiled.deadLetterTopic, 1);
       expect(letter.headers['contract-mesh.failure-reason']?.toString()).toMatch(/sink table .* refused the record/);
       expect(letter.headers['contract-mesh.failures']?.toString()).toMatch(/SQLSTATE 22/);
