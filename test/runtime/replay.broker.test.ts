@@ -23,6 +23,8 @@ describeBroker('dead-letter replay', (broker) => {
   const owner = { ...payments.product.spec.owner, principal: `${payments.product.spec.owner.principal}-${tag}`, replay: true };
   const product = renamed(payments, tag, { owner });
   const noReplay = renamed(payments, `${tag}n`);
+  const profiles = fixtureProducts().find((p) => p.compiled.id === 'customers/customer-profile@v1') as TestProduct;
+  const pii = renamed(profiles, tag, { owner: { ...profiles.product.spec.owner, principal: `${profiles.product.spec.owner.principal}-${tag}`, replay: true } });
   let mesh: TestMesh;
 
   /** The contract as it was before: merchant ids of at most 8 characters (its producer dead-lettered longer ones). */
@@ -43,7 +45,7 @@ describeBroker('dead-letter replay', (broker) => {
   });
 
   beforeAll(async () => {
-    mesh = await applyTestMesh(broker(), undefined, [product, noReplay]);
+    mesh = await applyTestMesh(broker(), undefined, [product, noReplay, pii]);
     // Dead letters from the stricter producer: three now valid, one never valid (an unknown currency).
     const strict = stricter();
     const producer = await createProducer(strict.product, { connection: mesh.kafkaAs(product.compiled.producer.principal), lock: strict.lock });
@@ -100,6 +102,25 @@ describeBroker('dead-letter replay', (broker) => {
     // The next replay starts after what this one examined.
     const again = await replayDeadLetters(product.product, { connection: asOwner(), lock: product.lock });
     expect(again.examined).toBe(0);
+  });
+
+  it('lists the dead letters of a pii product by key and reason: they carry no value to replay', async () => {
+    expect(pii.compiled.classification).toBe('pii');
+    const id = '00000000-0000-4000-8000-00000000abcd';
+    const producer = await createProducer(pii.product, { connection: mesh.kafkaAs(pii.compiled.producer.principal), lock: pii.lock });
+    const [r] = await producer.sendBatch([{ customerId: id, email: 'not an address', fullName: 'Ada Lovelace', tier: 'GOLD', marketingOptIn: true, updatedAt: '2026-01-01T00:00:00Z' }]);
+    await producer.close();
+    expect(r.status).toBe('dead-lettered');
+    const [letter] = await readTopic(mesh.admin, pii.compiled.deadLetterTopic, 1);
+    expect(letter.value).toBeNull();
+    expect(JSON.stringify(Object.fromEntries(Object.entries(letter.headers).map(([k, v]) => [k, v.toString()])))).not.toContain('Ada Lovelace');
+    const report = await replayDeadLetters(pii.product, { connection: mesh.kafkaAs(pii.compiled.owner.principal!), lock: pii.lock });
+    expect(report.replayed).toEqual([]);
+    expect(report.withoutValue).toEqual([expect.objectContaining({ key: id, reason: 'the record does not satisfy the contract' })]);
+    const text = formatReplayReport(report).join('\n');
+    expect(text).toContain(`key ${id}`);
+    expect(text).toMatch(/the producer must send these keys again/);
+    expect(text).not.toContain('Ada Lovelace');
   });
 
   it('refuses to replay for a contract that does not opt in, naming the fix; a dry run is allowed', async () => {
