@@ -12,6 +12,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { recordSizeBound } from '../contracts/derive/message-size';
+import { shapeOf } from '../contracts/schema/shape';
+
+/** The bound of one record of a schema given by its field declarations (`z` code), or undefined when unbounded. */
+function boundOf(fields: readonly string[]): number | undefined {
+  const schema = new Function('z', `return z.object({ ${fields.join(', ')} });`)(z) as unknown;
+  const { shape } = shapeOf(schema);
+  return recordSizeBound(shape).bytes;
+}
 
 /** The ~25 domains products are spread over. */
 export const BENCH_DOMAINS: readonly string[] = [
@@ -178,7 +188,11 @@ export function generateProducts(n: number, options: GenerateOptions = {}): Gene
     const ownerPrincipal = rand() < 0.7 ? `, principal: 'User:${domain}-oncall'` : '';
     const compatibility = pick(COMPATIBILITIES);
     const rate = pick([5, 20, 100, 300, 1000, 2500, 8000, 20000]);
-    const size = pick([150, 300, 600, 1200, 3000]);
+    const SIZES = [150, 300, 600, 1200, 3000];
+    // A record's average size can be no more than the schema's bound of one record (contract rule).
+    const bound = boundOf(fields);
+    const picked = pick(SIZES);
+    const size = bound === undefined || picked <= bound ? picked : [...SIZES].reverse().find((x) => x <= bound) ?? Math.max(1, Math.floor(bound / 2));
     const exportName = `${camel(name)}V${version}`;
     const source = [
       `import { defineDataProduct, z } from '${importFrom}';`,

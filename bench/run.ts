@@ -64,8 +64,8 @@ function parseArgs(argv: string[]): Options {
 /** A copy of the project without its products, `node_modules` linked. */
 function copyProject(dest: string): void {
   mkdirSync(dest, { recursive: true });
-  // The example products and what belongs to them only (their locks, retirements) stay behind.
-  const own = ['products', 'locks', 'retired.json'].map((f) => join(ROOT, 'contracts', f));
+  // The example products and what belongs to them only (their locks, migrations, retirements) stay behind.
+  const own = ['products', 'locks', 'migrations', 'retired.json'].map((f) => join(ROOT, 'contracts', f));
   for (const e of readdirSync(ROOT)) {
     if (SKIP.has(e)) continue;
     cpSync(join(ROOT, e), join(dest, e), { recursive: true, filter: (src) => !own.some((o) => src === o || src.startsWith(`${o}${sep}`)) });

@@ -11,6 +11,8 @@
  * aspect checks resources that any package creates.
  */
 import { Annotations, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { IConstruct } from 'constructs';
 import type { EnvironmentConfig } from '../contracts/environment';
 import type { ProductPlan } from '../contracts/mesh';
@@ -169,21 +171,50 @@ function strip(config: unknown): Record<string, unknown> {
 
 type Blocks = Record<string, Record<string, unknown>> | undefined;
 
+/** The largest JSON file of an asset that the rules read (a migration bundle's `migrations.json` is far smaller). */
+const ASSET_JSON_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * An asset (`TerraformAsset`, recognised by its shape, not by class): its output path and the JSON files at the top
+ * of its source, parsed — what the stack ships beside its configuration, e.g. the migrations a function runs.
+ */
+function readAsset(c: IConstruct): { kind: ElementKind; type: string; config: Record<string, unknown> } | undefined {
+  const a = c as unknown as { assetHash?: unknown; sourcePath?: unknown; path?: unknown };
+  if (typeof a.assetHash !== 'string' || typeof a.sourcePath !== 'string') return undefined;
+  const source = resolve(a.sourcePath);
+  const files: Record<string, unknown> = {};
+  let names: string[];
+  try {
+    names = statSync(source).isDirectory() ? readdirSync(source).map((n) => join(source, n)) : [source];
+  } catch {
+    names = [];
+  }
+  for (const file of names.filter((f) => f.endsWith('.json')).sort()) {
+    try {
+      if (statSync(file).size > ASSET_JSON_MAX_BYTES) continue;
+      files[basename(file)] = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // Not JSON: nothing for the rules to read.
+    }
+  }
+  return { kind: 'asset', type: 'terraform_asset', config: { path: String(a.path), files } };
+}
+
 /** The element's own block in the stack's configuration, by its type and logical ID (providers by alias). */
-function readElement(config: StackConfig, c: IConstruct): { kind: ElementKind; type: string; config: Record<string, unknown> } | undefined {
+function readElement(config: StackConfig, c: IConstruct): { kind: ElementKind; type: string; address?: string; config: Record<string, unknown> } | undefined {
   if (TerraformResource.isTerraformResource(c)) {
     const r = c as TerraformResource;
     const block = (config.resource as Blocks)?.[r.terraformResourceType]?.[r.friendlyUniqueId];
-    return block ? { kind: 'resource', type: r.terraformResourceType, config: strip(block) } : undefined;
+    return block ? { kind: 'resource', type: r.terraformResourceType, address: `${r.terraformResourceType}.${r.friendlyUniqueId}`, config: strip(block) } : undefined;
   }
   if (TerraformDataSource.isTerraformDataSource(c)) {
     const d = c as TerraformDataSource;
-    return { kind: 'data', type: d.terraformResourceType, config: strip((config.data as Blocks)?.[d.terraformResourceType]?.[d.friendlyUniqueId]) };
+    return { kind: 'data', type: d.terraformResourceType, address: `data.${d.terraformResourceType}.${d.friendlyUniqueId}`, config: strip((config.data as Blocks)?.[d.terraformResourceType]?.[d.friendlyUniqueId]) };
   }
   if (TerraformProvider.isTerraformProvider(c)) {
     const p = c as TerraformProvider;
     const blocks = ((config.provider as Record<string, unknown[]> | undefined)?.[p.terraformResourceType] ?? []) as Array<{ alias?: string }>;
     return { kind: 'provider', type: p.terraformResourceType, config: strip(blocks.find((b) => b.alias === p.alias)) };
   }
-  return undefined;
+  return readAsset(c);
 }

@@ -9,6 +9,13 @@
  * on a stack built with another copy of this package or of cdktf.
  */
 import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+
+/**
+ * The Terraform every stack requires: 1.11 is the first with ephemeral resources and write-only
+ * attributes, which the identities stack relies on to keep passwords out of plans and state.
+ */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.11';
 
 /** The method a stack offers to run a check on each configuration it synthesizes. */
 export const ON_SYNTHESIZED = Symbol.for('contract-mesh/on-synthesized');
@@ -31,9 +38,17 @@ export function synthesisHook(stack: TerraformStack): SynthesisObservable[typeof
   return typeof hook === 'function' ? hook.bind(stack) : undefined;
 }
 
-/** The base of every contract-mesh stack: a `TerraformStack` whose synthesized configuration can be checked once, as it is written. */
+/**
+ * The base of every contract-mesh stack: a `TerraformStack` that requires {@link TERRAFORM_REQUIRED_VERSION}
+ * and whose synthesized configuration can be checked once, as it is written.
+ */
 export class MeshStack extends TerraformStack implements SynthesisObservable {
   private readonly synthesisChecks: SynthesisCheck[] = [];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
+  }
 
   /** Registers a check of this stack's synthesized configuration. */
   public [ON_SYNTHESIZED](check: SynthesisCheck): void {

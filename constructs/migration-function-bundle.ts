@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { buildSync, version as esbuildVersion } from 'esbuild';
 import { defaultCacheDir, markUsed, pruneUnused, sha256, writeAtomically } from '../contracts/build-cache';
 import type { CommittedMigration } from '../contracts/sql/committed';
+import { CA_BUNDLE_FILE } from '../functions/migrate/environment';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const ENTRY = join(PROJECT_ROOT, 'functions', 'migrate', 'handler.ts');
@@ -87,7 +88,7 @@ export function buildMigrationFunction(cacheRoot: string): string {
 }
 
 /** The CA bundle's file name in the function folder (read by the handler when present). */
-export const CA_BUNDLE_FILE = 'db-ca.pem';
+export { CA_BUNDLE_FILE };
 
 /**
  * Writes the function folder for a set of migrations and returns its path.

@@ -6,24 +6,26 @@
  * `aws_lambda_invocation` that runs it during `cdktf deploy` whenever the
  * migration set or the login set changes. A failed run fails the deploy.
  *
- * Construct IDs are API (Terraform addresses): `Function`, `Role`, `Policy`,
- * `VpcAccess`, `Logs`, `Bundle`, `Apply`, and `Login-<role>` per login role
- * (the role name is derived from domain and consumer, so it is stable).
+ * Construct IDs are API (Terraform addresses): `MigrationFunction`, `Role`, `Policy`,
+ * `Logs`, `Bundle`, `ApplyMigrations`, and `Login-<role>` per login role (the role
+ * name is derived from domain and consumer, so it is stable). The function's
+ * rights are its own inline policy ({@link migrationFunctionPolicy}); the AWS
+ * managed AWSLambdaVPCAccessExecutionRole (attachment `VpcAccess`) is gone.
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { pgLoginSecretName } from '../contracts/derive/aws-names';
+import { migrationLogGroupName, pgLoginSecretName } from '../contracts/derive/aws-names';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import type { CommittedMigration } from '../contracts/sql/committed';
 import { checksumOf } from '../contracts/sql/migrations';
 import { bundleMigrationFunction } from './migration-function-bundle';
+import { TLS_VERIFY_ENV } from '../functions/migrate/environment';
 
 /** Where the database is and how to reach it (from the platform stack). */
 export interface SinkDatabase {
@@ -46,10 +48,17 @@ export interface SinkDatabase {
   readonly securityGroupIds: readonly string[];
   /**
    * PEM of the CA certificates that sign the database's TLS certificate (for RDS: the region's
-   * RDS CA bundle). Bundled with the function, which then verifies the server.
-   * @default - TLS without verifying the server certificate (the connection stays inside the VPC)
+   * RDS CA bundle). Bundled with the function, which then refuses a server they do not sign.
+   * @default - none: then `verifyServerCertificate` must be `false`, explicitly
    */
   readonly caBundlePem?: string;
+  /**
+   * `false` to connect without verifying the server certificate (still encrypted, but anyone on the
+   * network path can pose as the database). Must be said explicitly: without a CA bundle and without
+   * this, the construct refuses to build.
+   * @default true
+   */
+  readonly verifyServerCertificate?: boolean;
 }
 
 /** Props of {@link SinkMigrations}. */
@@ -58,6 +67,10 @@ export interface SinkMigrationsProps {
   readonly domain: string;
   /** The environment name, part of resource names. */
   readonly environment: string;
+  /** The AWS region of the function (ARNs and the `kms:ViaService` condition are built from it). */
+  readonly region: string;
+  /** The AWS account of the function (ARNs and the trust policy's `aws:SourceAccount`). */
+  readonly accountId: string;
   /** The domain's committed migrations, in apply order (`readCommittedMigrations(root, domain)`). */
   readonly migrations: readonly CommittedMigration[];
   /** The domain's sink login roles (`loginRolesOf(tables)`). */
@@ -79,6 +92,12 @@ export interface SinkMigrationsProps {
    */
   readonly secretsKmsKeyArn?: string;
   /**
+   * Customer-managed KMS key that encrypts the function's log group (the platform key, whose policy
+   * lets CloudWatch Logs use it for the environment's log groups).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logsKmsKeyArn?: string;
+  /**
    * Keep the login secrets, the migration function and its invocation from being destroyed
    * (`prevent_destroy`, production): a consumer would lose its credentials, and the schema its migrator.
    * @default false
@@ -94,8 +113,76 @@ export function migrationSetHash(migrations: readonly CommittedMigration[], logi
   return h.digest('hex');
 }
 
+/** What the migration function's policy is built from (see {@link migrationFunctionPolicy}). */
+export interface MigrationFunctionPolicyInput {
+  readonly region: string;
+  readonly accountId: string;
+  readonly masterSecretArn: string;
+  readonly loginSecretArns: readonly string[];
+  /** The keys of the master secret and of the login secrets (the same platform key, usually). */
+  readonly kmsKeyArns: readonly string[];
+  /** True when login secrets are written with a customer-managed key (a data key is needed). */
+  readonly writesWithKey: boolean;
+  readonly logGroupArn: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/**
+ * The migration function's identity policy, least privilege (instead of AWSLambdaVPCAccessExecutionRole,
+ * which allows logs on every log group and network interfaces anywhere):
+ * - `ReadMasterSecret`, `ReadWriteLoginSecrets`: exactly those secrets;
+ * - `UseKeysThroughSecretsManager`: the keys, only when Secrets Manager calls KMS for the function (`kms:ViaService`);
+ * - `WriteOwnLogs`: its own log group's streams;
+ * - `CreateNetworkInterfaces`: Lambda creates the function's ENIs with the function's role, in exactly its
+ *   subnets and security groups; `ManageNetworkInterfaces`: delete and (un)assign IPs on network interfaces
+ *   of this account and region (IAM offers no narrower resource: the ENI ids are Lambda's); `DescribeNetwork`:
+ *   the two Describe actions, which IAM only allows on `*`.
+ */
+export function migrationFunctionPolicy(p: MigrationFunctionPolicyInput): { Version: string; Statement: Array<Record<string, unknown>> } {
+  const ec2 = (kind: string, id: string) => `arn:aws:ec2:${p.region}:${p.accountId}:${kind}/${id}`;
+  const keys = [...new Set(p.kmsKeyArns)];
+  const statements: Array<Record<string, unknown>> = [
+    { Sid: 'ReadMasterSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [p.masterSecretArn] },
+  ];
+  if (p.loginSecretArns.length) {
+    statements.push({ Sid: 'ReadWriteLoginSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: [...p.loginSecretArns] });
+  }
+  if (keys.length) {
+    statements.push({
+      Sid: 'UseKeysThroughSecretsManager',
+      Effect: 'Allow',
+      // Reading a secret decrypts its data key; writing one encrypted with a customer-managed key needs a new data key.
+      Action: p.writesWithKey ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+      Resource: keys,
+      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${p.region}.amazonaws.com` } },
+    });
+  }
+  statements.push(
+    { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${p.logGroupArn}:log-stream:*`] },
+    {
+      Sid: 'CreateNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:CreateNetworkInterface'],
+      Resource: [ec2('network-interface', '*'), ...p.subnetIds.map((id) => ec2('subnet', id)), ...p.securityGroupIds.map((id) => ec2('security-group', id))],
+    },
+    {
+      Sid: 'ManageNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Resource: [ec2('network-interface', '*')],
+    },
+    { Sid: 'DescribeNetwork', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: ['*'] },
+  );
+  return { Version: '2012-10-17', Statement: statements };
+}
+
 export class SinkMigrations extends Construct {
   public readonly function: LambdaFunction;
+  /** The function's role (trusted by Lambda for this account only). */
+  public readonly role: IamRole;
+  /** The role's inline policy document, as synthesized. */
+  public readonly policy: ReturnType<typeof migrationFunctionPolicy>;
   public readonly invocation: LambdaInvocation;
   /** The login secrets, by role name. Consumers read their credentials here. */
   public readonly loginSecrets: ReadonlyMap<string, SecretsmanagerSecret>;
@@ -109,6 +196,13 @@ export class SinkMigrations extends Construct {
     const logRetentionDays = props.logRetentionDays ?? 30;
     const recoveryWindow = props.secretRecoveryWindowDays ?? 30;
     const port = props.database.port ?? 5432;
+    const verify = props.database.verifyServerCertificate ?? true;
+    if (verify && !props.database.caBundlePem) {
+      throw new Error(`SinkMigrations ${props.domain}-${props.environment}: the migration function verifies the database's TLS certificate, and no CA bundle was given (database.caBundlePem). Give the region's RDS CA bundle, or set database.verifyServerCertificate: false to connect unverified on purpose.`);
+    }
+    if (!verify && props.database.caBundlePem) {
+      throw new Error(`SinkMigrations ${props.domain}-${props.environment}: database.caBundlePem is given and verifyServerCertificate is false; give one of them.`);
+    }
     const name = `cm-${props.domain}-${props.environment}-pg-migrate`.slice(0, 64);
 
     const secrets = new Map<string, SecretsmanagerSecret>();
@@ -128,39 +222,45 @@ export class SinkMigrations extends Construct {
     const arns = new Map([...secrets].map(([r, s]) => [r, s.arn]));
     this.loginSecretArns = arns;
 
+    // Its own log group under the environment's prefix (the platform key's policy admits exactly those), created
+    // before the function so that Lambda never creates one without retention or key.
+    const logs = new CloudwatchLogGroup(this, 'Logs', {
+      name: migrationLogGroupName(props.environment, props.domain),
+      retentionInDays: logRetentionDays,
+      ...(props.logsKmsKeyArn ? { kmsKeyId: props.logsKmsKeyArn } : {}),
+    });
+
     const role = new IamRole(this, 'Role', {
       name,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          // Only Lambda acting for this account may assume it (the confused-deputy guard).
+          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+        }],
       }),
     });
-    new IamRolePolicyAttachment(this, 'VpcAccess', {
-      role: role.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+    this.role = role;
+    this.policy = migrationFunctionPolicy({
+      region: props.region,
+      accountId: props.accountId,
+      masterSecretArn: props.database.masterSecretArn,
+      loginSecretArns: [...arns.values()],
+      kmsKeyArns: [
+        ...(props.database.masterSecretKmsKeyArn ? [props.database.masterSecretKmsKeyArn] : []),
+        ...(props.secretsKmsKeyArn && secrets.size ? [props.secretsKmsKeyArn] : []),
+      ],
+      writesWithKey: !!props.secretsKmsKeyArn && secrets.size > 0,
+      logGroupArn: logs.arn,
+      subnetIds: props.database.subnetIds,
+      securityGroupIds: props.database.securityGroupIds,
     });
-    const statements: unknown[] = [
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [props.database.masterSecretArn] },
-    ];
-    if (secrets.size) {
-      statements.push({
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-        Resource: [...arns.values()],
-      });
-    }
-    if (props.database.masterSecretKmsKeyArn) {
-      statements.push({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [props.database.masterSecretKmsKeyArn] });
-    }
-    if (props.secretsKmsKeyArn && secrets.size) {
-      // Writing a login secret encrypted with a customer-managed key needs a data key from it.
-      statements.push({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [props.secretsKmsKeyArn] });
-    }
-    new IamRolePolicy(this, 'Policy', { role: role.id, name: 'secrets', policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+    new IamRolePolicy(this, 'Policy', { role: role.id, name: 'least-privilege', policy: JSON.stringify(this.policy) });
 
-    const logs = new CloudwatchLogGroup(this, 'Logs', { name: `/aws/lambda/${name}`, retentionInDays: logRetentionDays });
-
-    const asset = new TerraformAsset(this, 'Bundle', { path: bundleMigrationFunction(props.migrations, props.database.caBundlePem), type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, 'Bundle', { path: bundleMigrationFunction(props.migrations, verify ? props.database.caBundlePem : undefined), type: AssetType.ARCHIVE });
     this.function = new LambdaFunction(this, 'MigrationFunction', {
       functionName: name,
       description: `Applies the Postgres sink migrations of domain ${props.domain} (contract-mesh).`,
@@ -172,6 +272,7 @@ export class SinkMigrations extends Construct {
       timeout: 300,
       memorySize: 256,
       vpcConfig: { subnetIds: [...props.database.subnetIds], securityGroupIds: [...props.database.securityGroupIds] },
+      loggingConfig: { logFormat: 'Text', logGroup: logs.name },
       environment: {
         variables: {
           DB_HOST: props.database.host,
@@ -179,6 +280,7 @@ export class SinkMigrations extends Construct {
           DB_NAME: props.database.name,
           DB_SECRET_ARN: props.database.masterSecretArn,
           LOGIN_SECRETS: Fn.jsonencode([...arns].map(([r, arn]) => ({ role: r, secretId: arn }))),
+          [TLS_VERIFY_ENV]: verify ? 'true' : 'false',
         },
       },
       dependsOn: [logs],

@@ -75,8 +75,9 @@ export function compileProduct(product: DataProduct, source?: string): { product
   const label = labelOf(product, source);
   const { shape, problems: shapeProblems } = spec.schema === undefined ? { shape: undefined, problems: [{ path: 'schema', message: 'schema is missing.', fix: 'declare the record as schema: z.object({ ... }).' }] } : shapeOf(spec.schema);
   const problems: Problem[] = shapeProblems.map((p) => ({ product: label, field: p.path, message: p.message, fix: p.fix }));
+  const complete = shapeProblems.length === 0;
   for (const rule of PRODUCT_RULES) {
-    for (const p of rule(spec, shapeProblems.some((x) => x.path === 'schema') ? undefined : shape)) {
+    for (const p of rule(spec, shapeProblems.some((x) => x.path === 'schema') ? undefined : shape, complete)) {
       problems.push({ product: label, ...p });
     }
   }

@@ -13,7 +13,7 @@ import type { EnvironmentConfig } from './environment';
 import type { Shape } from './schema/shape';
 import { ContractError, type Problem } from './problems';
 import type { ProductLock } from './lock/lock-file';
-import { lockedPartitions } from './lock/partitions';
+import { lockedPartitions, partitionWarning } from './lock/partitions';
 import { checkLock } from './lock/update-lock';
 import { contractJsonSchema } from './proto/json-schema';
 import { generateProto, type GeneratedProto } from './proto/print-proto';
@@ -42,6 +42,17 @@ export interface ProductPlan {
    * current shape alone when planned without locks. Sink migrations are derived from it.
    */
   readonly history: readonly Shape[];
+  /**
+   * Findings that do not block, one line each (e.g. the locked partitions carry less than the contract's
+   * throughput now asks for). The consumers' deployments carry their own.
+   * @default - none
+   */
+  readonly warnings?: readonly string[];
+}
+
+/** Every warning of a product in one environment: its own and its deployments'. */
+export function productWarnings(p: ProductPlan): string[] {
+  return [...(p.warnings ?? []), ...(p.deployments ?? []).flatMap((d) => d.warnings)];
 }
 
 /** One product major's contract artifacts, written by synth under `cdktf.out/contracts/`. */
@@ -197,11 +208,13 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
         const entry = lockOk.has(product) ? options.locks?.get(product.id)?.partitions[env.lockedPartitionsFrom ?? env.name] : undefined;
         const topics = deriveTopicPlans(product, env, entry ? lockedPartitions(product, env, entry) : undefined);
         for (const p of topics.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
-        const deployed = deriveDeployments(product, topics.topic.partitions.value, env);
+        // Once locked, partitions no longer follow the throughput: the remedies say so.
+        const deployed = deriveDeployments(product, topics.topic.partitions.value, env, { locked: entry !== undefined });
         for (const p of deployed.problems) problems.push({ product: product.id, field: p.field, message: `in ${env.name}: ${p.message}`, fix: p.fix });
         const locked = lockOk.has(product) ? options.locks?.get(product.id) : undefined;
         const history = locked ? locked.history.map((v) => v.shape) : [product.shape];
-        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto, deployments: deployed.deployments, history };
+        const warning = entry ? partitionWarning(product, env, entry) : undefined;
+        return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto, deployments: deployed.deployments, history, ...(warning ? { warnings: [warning] } : {}) };
       });
       stacks.push({ name: stackName(domain, env.name), domain, environment: env, products: plans });
     }

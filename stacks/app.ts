@@ -6,17 +6,16 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { Worker } from 'node:worker_threads';
 import { basename, dirname, join, resolve } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
-import { defaultCacheDir } from '../contracts/build-cache';
-import { discoverProducts } from '../contracts/discover';
 import type { EnvironmentConfig } from '../contracts/environment';
-import { planMesh, type MeshPlan } from '../contracts/mesh';
+import { planMesh, productWarnings, type MeshPlan } from '../contracts/mesh';
 import { ContractError, formatProblems, type Problem } from '../contracts/problems';
-import { productId } from '../contracts/derive/names';
 import { blocksSynth, formatFinding, formatPolicyErrors } from '../contracts/policy/evaluate';
 import type { Finding } from '../contracts/policy/rule';
-import { readRetirements, RETIRED_FILE, type Retirement } from '../contracts/retire/retired';
+import type { Retirement } from '../contracts/retire/retired';
 import { applyMeshPolicy, applyPlatformPolicy, meshPolicyOf, meshPrincipals } from './apply-policy';
-import { readLocks } from '../contracts/lock/lock-store';
+import { contractSources, loadContracts } from '../contracts/lock/load-contracts';
+import { committedFilesOf, readCommittedMigrations } from '../contracts/sql/committed';
+import { reconcileMigrations } from '../contracts/sql/migration-record';
 import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
 import { buildAwsStacks } from './aws-stacks';
@@ -42,7 +41,7 @@ export interface SynthOptions {
   readonly environments?: readonly EnvironmentConfig[];
   /** Project root, for file names in messages. @default process.cwd() */
   readonly root?: string;
-  /** Retired product versions (`npm run contracts:retire`). @default `<root>/contracts/retired.json` */
+  /** Retired product versions (`npm run contracts:retire`). @default `retired.json` beside `productsDir` (`<project>/contracts/retired.json`) */
   readonly retiredFile?: string;
   /**
    * Where compiled product files are kept between runs (see `DiscoverOptions.cacheDir`).
@@ -73,30 +72,24 @@ export function policyFindings(stacks: readonly TerraformStack[]): Finding[] {
   return stacks.flatMap((s) => meshPolicyOf(s)?.findings ?? []);
 }
 
-/** Discovers and plans the mesh; every problem of every product, or the plan. */
-export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problems: Problem[]; retired?: Retirement[] } {
-  const root = options.root ?? process.cwd();
-  const dir = options.productsDir ?? join(root, 'contracts', 'products');
-  const discovered = discoverProducts(dir, root, { cacheDir: options.cacheDir ?? defaultCacheDir(root) });
-  let retired: Retirement[];
+/**
+ * Discovers, checks and plans the mesh: every problem of every product (the
+ * same checks as `npm run contracts:lock`, with the same messages, plus the
+ * lock of each product being current), or the plan; and the warnings to print.
+ */
+export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problems: Problem[]; retired?: Retirement[]; warnings: string[] } {
+  const sources = contractSources(options);
+  const loaded = loadContracts(sources);
+  // Every committed migration is one that contracts:lock wrote, byte for byte (the record beside them).
+  const migrations = reconcileMigrations(loaded.migrations, sources.migrationsDir, sources.root);
+  const early = [...loaded.problems, ...migrations.problems];
+  const warnings = [...loaded.warnings];
   try {
-    retired = readRetirements(options.retiredFile ?? join(root, RETIRED_FILE));
+    const plan = planMesh(loaded.entries, options.environments ?? ENVIRONMENTS, { locks: loaded.locks });
+    for (const s of plan.stacks) for (const p of s.products) for (const w of productWarnings(p)) warnings.push(`${s.name}: ${w}`);
+    return early.length ? { problems: early, warnings } : { plan, problems: [], retired: [...loaded.retired], warnings };
   } catch (err) {
-    return { problems: [...discovered.problems, { product: RETIRED_FILE, field: '(file)', message: (err as Error).message, fix: 'fix or restore the file.' }] };
-  }
-  const retiredIds = new Set(retired.map((r) => r.id));
-  // A retired version's resources are removed, even while its file is still there.
-  const entries = discovered.entries.filter((e) => {
-    const s = e.product.spec as unknown as Record<string, unknown>;
-    return !retiredIds.has(productId(String(s.domain), String(s.name), Number(s.version)));
-  });
-  const read = readLocks(options.locksDir ?? join(dirname(dir), 'locks'), root);
-  const early = [...discovered.problems, ...read.problems];
-  try {
-    const plan = planMesh(entries, options.environments ?? ENVIRONMENTS, { locks: read.locks });
-    return early.length ? { problems: early } : { plan, problems: [], retired };
-  } catch (err) {
-    if (err instanceof ContractError) return { problems: [...early, ...err.problems] };
+    if (err instanceof ContractError) return { problems: [...early, ...err.problems], warnings };
     throw err;
   }
 }
@@ -119,7 +112,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     return 1;
   }
   try {
-    const { plan, problems, retired } = loadMesh(options);
+    const { plan, problems, retired, warnings } = loadMesh(options);
     if (!plan) {
       log.error(formatProblems(problems));
       return 1;
@@ -128,8 +121,9 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
     const productsDir = options.productsDir ?? join(options.root ?? process.cwd(), 'contracts', 'products');
-    stacks = buildStacks(app, plan, { migrationsRoot: options.migrationsDir ?? join(dirname(productsDir), 'migrations') });
-    for (const s of plan.stacks) for (const p of s.products) for (const d of p.deployments ?? []) for (const w of d.warnings) log.info(`warning: ${s.name}: ${w}`);
+    const migrationsRoot = options.migrationsDir ?? join(dirname(productsDir), 'migrations');
+    stacks = buildStacks(app, plan, { migrationsRoot });
+    for (const w of warnings) log.info(`warning: ${w}`);
     // The policy checks each stack as synth writes it, into the partial folder; one run reports every policy error.
     for (const s of stacks) meshPolicyOf(s)?.deferErrors();
     app.synth();
@@ -137,7 +131,7 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     if (findings.some(blocksSynth)) throw new Error('policy errors');
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
     // One line of JSON: a machine input (the review reads it; jq reads it), 22 MB at 1,000 products when indented.
-    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [] }))}\n`);
+    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [], committedMigrations: committedFilesOf(readCommittedMigrations(migrationsRoot)) }))}\n`);
     writeContractFiles(partial, plan);
     discardOutput(outdir);
     renameSync(partial, outdir);

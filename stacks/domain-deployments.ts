@@ -44,7 +44,7 @@ export function addDeployments(stack: TerraformStack, plan: StackPlan): Readonly
         },
       });
     }
-    new ProductAlarms(scope, 'Alarms', { env, product: p.product, deployments: p.deployments ?? [] });
+    new ProductAlarms(scope, 'Alarms', { env, product: p.product, deployments: p.deployments ?? [], kmsKeyArn: remoteOutput(platform, 'alarms_kms_key_arn') });
     out.set(p.product.id, scope);
   }
   return out;

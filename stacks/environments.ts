@@ -49,6 +49,7 @@ export const dev: EnvironmentConfig = {
     rds: { engineVersion: '17.5', instanceClass: 'db.t4g.small', allocatedStorageGiB: 20, multiAz: false, backupRetentionDays: 1, deletionProtection: false },
     logRetentionDays: 7,
     identityMechanism: 'msk-scram-secret',
+    databaseTls: { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' },
   },
 };
 
@@ -96,6 +97,7 @@ export const prod: EnvironmentConfig = {
     rds: { engineVersion: '17.5', instanceClass: 'db.r7g.large', allocatedStorageGiB: 200, multiAz: true, backupRetentionDays: 14, deletionProtection: true },
     logRetentionDays: 90,
     identityMechanism: 'msk-scram-secret',
+    databaseTls: { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' },
   },
 };
 

@@ -7,8 +7,9 @@
  */
 import { pgSchemaName, pgTableName } from '../contracts/derive/names';
 import { planSinks } from '../contracts/sql/sink-plan';
+import type { CommittedFiles } from '../contracts/sql/migrations';
 import { sinkConsumers } from '../contracts/sql/sink-tables';
-import type { ContractPlan, MeshPlan, ProductPlan } from '../contracts/mesh';
+import { productWarnings, type ContractPlan, type MeshPlan, type ProductPlan } from '../contracts/mesh';
 import type { TopicPlan } from '../contracts/derive/topic-config';
 import type { CostInputs } from '../contracts/cost/estimate';
 import { SIZE_SAMPLE_METHOD } from '../contracts/codec/size-sample';
@@ -62,6 +63,8 @@ export interface ManifestExtras {
   readonly findings?: readonly Finding[];
   /** Retired versions. @default - none */
   readonly retired?: readonly Retirement[];
+  /** The committed sink migrations, so that the manifest lists what will run. @default - none committed */
+  readonly committedMigrations?: CommittedFiles;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -83,10 +86,16 @@ function sinksOf(pp: ProductPlan | undefined) {
   };
 }
 
-/** The SQL migrations of the product's sink tables, derived from its lock history. */
-function migrationsOf(pp: ProductPlan) {
-  const migrations = planSinks(pp.product, pp.history).sinks.flatMap((s) => s.migrations.map((m) => ({ name: m.id, sql: m.sql })));
+/** The SQL migrations of the product's sink tables, derived from its lock history and the committed files. */
+function migrationsOf(pp: ProductPlan, committed?: CommittedFiles) {
+  const migrations = planSinks(pp.product, pp.history, committed).sinks.flatMap((s) => s.migrations.map((m) => ({ name: m.id, sql: m.sql })));
   return migrations.length ? { migrations } : {};
+}
+
+/** What synth warned about the product in this stack (e.g. partitions locked below what its throughput needs). */
+function warningsOf(pp: ProductPlan) {
+  const warnings = productWarnings(pp);
+  return warnings.length ? { warnings } : {};
 }
 
 export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
@@ -105,6 +114,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
       minInsyncReplicas: e.kafka.minInsyncReplicas,
       retentionMaxMs: Object.fromEntries(Object.keys(e.retention).sort().map((k) => [k, e.retention[k as keyof typeof e.retention].maxMs])),
       ...(e.pricing ? { pricing: { currency: 'USD', ...e.pricing } } : {}),
+      ...(e.aws?.databaseTls ? { databaseTls: e.aws.databaseTls } : {}),
     })),
     products: plan.products.map((p) => ({
       id: p.id,
@@ -149,7 +159,8 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
         acls: pp.acls,
         costInputs: costInputs(pp),
         ...(pp.deployments?.length ? { deployments: pp.deployments } : {}),
-        ...migrationsOf(pp),
+        ...migrationsOf(pp, extras.committedMigrations),
+        ...warningsOf(pp),
       })),
     })),
     policy: {

@@ -7,7 +7,8 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { assertAwsEnvironment } from '../contracts/platform/aws-environment-rules';
-import { clusterName, platformKeyAlias, platformStackName } from '../contracts/derive/aws-names';
+import { alarmsKeyAlias, clusterName, platformKeyAlias, platformStackName } from '../contracts/derive/aws-names';
+import { alarmsKeyPolicy, platformKeyPolicy } from '../contracts/platform/key-policies';
 import { awsProvider } from '../constructs/aws/aws-provider';
 import { KafkaCluster } from '../constructs/aws/kafka-cluster';
 import { PlatformDatabase } from '../constructs/aws/platform-database';
@@ -16,6 +17,7 @@ import { configureBackend } from './domain-stack';
 /** The outputs other stacks read (through `terraform_remote_state`). */
 export const PLATFORM_OUTPUTS = [
   'kms_key_arn',
+  'alarms_kms_key_arn',
   'msk_cluster_arn',
   'msk_cluster_name',
   'bootstrap_brokers_sasl_scram',
@@ -51,12 +53,16 @@ export const KAFKA_ADMIN_ACTIONS: readonly string[] = [
 /**
  * `platform-<env>`: what every domain stack stands on, deployed once per
  * environment before them: the platform KMS key (`alias/mesh-<env>-kafka`:
- * SCRAM secrets, broker storage, the database), the MSK cluster, the
- * PostgreSQL 17 instance and the ECS cluster, in the environment's existing
- * VPC and private subnets.
+ * SCRAM secrets, broker storage, the database, the log groups), the alarms
+ * KMS key (`alias/mesh-<env>-alarms`: the alert topics, usable by CloudWatch),
+ * both with explicit key policies (contracts/platform/key-policies.ts), the
+ * MSK cluster, the PostgreSQL 17 instance and the ECS cluster, in the
+ * environment's existing VPC and private subnets.
  */
 export class PlatformStack extends MeshStack {
   readonly key: KmsKey;
+  /** The key of the alert topics: CloudWatch may use it for this environment's alarms. */
+  readonly alarmsKey: KmsKey;
   readonly kafka: KafkaCluster;
   readonly database: PlatformDatabase;
   readonly ecsCluster: EcsCluster;
@@ -75,12 +81,21 @@ export class PlatformStack extends MeshStack {
     configureBackend(this, name, env.backend);
     awsProvider(this, env, name);
     this.key = new KmsKey(this, 'Key', {
-      description: `contract-mesh ${env.name}: SCRAM secrets, MSK storage, PostgreSQL storage and master secret`,
+      description: `contract-mesh ${env.name}: SCRAM secrets, MSK storage, PostgreSQL storage and master secret, log groups`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: JSON.stringify(platformKeyPolicy(env)),
       lifecycle: env.production ? { preventDestroy: true } : undefined,
     });
     new KmsAlias(this, 'KeyAlias', { name: platformKeyAlias(env.name), targetKeyId: this.key.keyId });
+    this.alarmsKey = new KmsKey(this, 'AlarmsKey', {
+      description: `contract-mesh ${env.name}: the products' alert topics (CloudWatch alarms publish to them)`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify(alarmsKeyPolicy(env)),
+      lifecycle: env.production ? { preventDestroy: true } : undefined,
+    });
+    new KmsAlias(this, 'AlarmsKeyAlias', { name: alarmsKeyAlias(env.name), targetKeyId: this.alarmsKey.keyId });
     this.kafka = new KafkaCluster(this, 'Kafka', { env, kmsKeyArn: this.key.arn });
     this.database = new PlatformDatabase(this, 'Postgres', { env, kmsKeyArn: this.key.arn });
     this.ecsCluster = new EcsCluster(this, 'Ecs', {
@@ -101,7 +116,8 @@ export class PlatformStack extends MeshStack {
       }),
     });
     const out = (id: (typeof PLATFORM_OUTPUTS)[number], value: string, description: string) => new TerraformOutput(this, id, { value, description });
-    out('kms_key_arn', this.key.arn, 'the platform key: SCRAM secrets and every mesh secret are encrypted with it');
+    out('kms_key_arn', this.key.arn, 'the platform key: SCRAM secrets, every mesh secret and every log group are encrypted with it');
+    out('alarms_kms_key_arn', this.alarmsKey.arn, 'the alarms key: the alert topics are encrypted with it (CloudWatch may use it)');
     out('msk_cluster_arn', this.kafka.cluster.arn, 'the MSK cluster');
     out('msk_cluster_name', this.kafka.cluster.clusterName, 'the MSK cluster name (CloudWatch dimension "Cluster Name")');
     out('bootstrap_brokers_sasl_scram', this.kafka.cluster.bootstrapBrokersSaslScram, 'brokers for SCRAM clients (port 9096)');

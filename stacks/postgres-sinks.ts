@@ -1,13 +1,15 @@
 /**
  * Wires a domain's Postgres sinks into its stack: the committed migrations of
  * the domain's sink tables, packaged into the migration function
- * ({@link SinkMigrations}) that runs inside the VPC. The database is the
+ * ({@link SinkMigrations}) that runs inside the VPC; every sink consumer's ECS
+ * service of the stack depends on the function's invocation. The database is the
  * platform's (`platform-<env>`), found through its Terraform outputs
  * (`database_address`, `database_port`, `database_master_secret_arn`,
  * `database_security_group_id`, `kms_key_arn`) like the consumer services do,
  * so no AWS data source is read and every stack plans offline.
  */
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DataTerraformRemoteState, TerraformOutput, type TerraformStack } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -18,16 +20,21 @@ import { PLATFORM_DATABASE_NAME } from '../constructs/aws/platform-database';
 import { remoteOutput, remoteStack } from '../constructs/aws/remote-stacks';
 import type { StackPlan } from '../contracts/mesh';
 import { ContractError, type Problem } from '../contracts/problems';
-import { readCommittedMigrations } from '../contracts/sql/committed';
+import { committedFilesOf, readCommittedMigrations } from '../contracts/sql/committed';
 import { checksumOf } from '../contracts/sql/migrations';
 import type { CompiledProduct } from '../contracts/compile';
 import type { PostgresEndpoint } from '../contracts/environment';
 import { planSinks } from '../contracts/sql/sink-plan';
 import { loginRolesOf } from '../contracts/sql/sink-tables';
+import { caBundleProblems, databaseTlsDecision } from '../contracts/platform/database-tls';
+import type { EnvironmentConfig } from '../contracts/environment';
 import { SinkMigrations } from '../constructs/sink-migrations';
+import { ConsumerService, startAfter } from '../constructs/aws/consumer-service';
 
+/** The project root: the environment's CA bundle file is relative to it. */
+export const PROJECT_ROOT = resolve(__dirname, '..');
 /** Where committed migrations live. */
-export const MIGRATIONS_ROOT = resolve(__dirname, '..', 'contracts', 'migrations');
+export const MIGRATIONS_ROOT = resolve(PROJECT_ROOT, 'contracts', 'migrations');
 
 /**
  * Adds the domain's sink migrations to its stack, or nothing when no product
@@ -38,8 +45,33 @@ export const MIGRATIONS_ROOT = resolve(__dirname, '..', 'contracts', 'migrations
 export interface PostgresSinksOptions {
   /** Where committed migrations live. @default MIGRATIONS_ROOT */
   readonly migrationsRoot?: string;
-  /** PEM of the database's CA certificates, so the function verifies TLS. @default - not verified */
-  readonly caBundlePem?: string;
+  /** Where the environment's CA bundle file (`aws.databaseTls.caBundleFile`) is found. @default PROJECT_ROOT */
+  readonly projectRoot?: string;
+}
+
+/**
+ * How the migration function treats the database's TLS certificate in `env`: the CA bundle's text
+ * (read from the repository and checked), or an explicit opt-out. Throws a {@link ContractError}
+ * naming the environment, the setting and the fix.
+ */
+export function databaseTlsOf(env: EnvironmentConfig, projectRoot: string = PROJECT_ROOT): { caBundlePem: string } | { verifyServerCertificate: false } {
+  const { decision, problems } = databaseTlsDecision(env);
+  let result: { caBundlePem: string } | { verifyServerCertificate: false } | undefined;
+  if (decision && !decision.verify) result = { verifyServerCertificate: false };
+  else if (decision?.verify) {
+    const file = join(projectRoot, decision.caBundleFile);
+    if (!existsSync(file)) {
+      problems.push({ field: 'aws.databaseTls.caBundleFile', message: `${decision.caBundleFile} does not exist (looked in ${projectRoot}).`, fix: `download the RDS CA bundle of ${env.region} (see docs/aws-security.md), commit it there, or correct the path.` });
+    } else {
+      const pem = readFileSync(file, 'utf8');
+      problems.push(...caBundleProblems(pem, decision.caBundleFile));
+      result = { caBundlePem: pem };
+    }
+  }
+  if (problems.length || !result) {
+    throw new ContractError(problems.map((p) => ({ product: `environment ${env.name} (stacks/environments.ts)`, field: p.field, message: p.message, fix: p.fix })));
+  }
+  return result;
 }
 
 /** The output that lists what `npm run mesh:apply` applies to an environment's own PostgreSQL. */
@@ -80,15 +112,18 @@ function addEnvironmentDatabaseSinks(stack: TerraformStack, db: PostgresEndpoint
 
 export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options: PostgresSinksOptions = {}): SinkMigrations | undefined {
   const migrationsRoot = options.migrationsRoot ?? MIGRATIONS_ROOT;
+  // Nothing to read or add for a domain without sinks.
+  if (!plan.products.some((p) => p.product.consumers.some((c) => c.sink))) return undefined;
   const problems: Problem[] = [];
+  const committed = readCommittedMigrations(migrationsRoot, plan.domain);
+  const committedFiles = committedFilesOf(committed);
   const sinks = plan.products.flatMap((p) => {
-    const r = planSinks(p.product, p.history);
+    const r = planSinks(p.product, p.history, committedFiles);
     problems.push(...r.problems);
     return r.sinks.map((s) => ({ product: p.product, sink: s }));
   });
   if (problems.length) throw new ContractError(problems);
   if (!sinks.length) return undefined;
-  const committed = readCommittedMigrations(migrationsRoot, plan.domain);
   const ids = new Set(committed.map((m) => m.id));
   const byId = new Map(committed.map((m) => [m.id, m.sql]));
   for (const { product, sink } of sinks) {
@@ -128,6 +163,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
       fix: `add aws or postgres settings to ${env.name} in stacks/environments.ts, or remove the sink.`,
     })));
   }
+  const tls = databaseTlsOf(env, options.projectRoot);
   const platform = (stack.node.tryFindChild('Platform') as DataTerraformRemoteState | undefined) ?? remoteStack(stack, 'Platform', env, platformStackName(env.name));
   const network = new Construct(stack, 'PostgresSinksNetwork');
   const databaseSecurityGroupId = remoteOutput(platform, 'database_security_group_id');
@@ -145,10 +181,13 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
   const migrations = new SinkMigrations(stack, 'PostgresSinks', {
     domain: plan.domain,
     environment: env.name,
+    region: env.region,
+    accountId: env.aws.accountId,
     migrations: committed,
     loginRoles: loginRolesOf(sinks.map((s) => s.sink.table)),
     logRetentionDays: env.aws.logRetentionDays,
     secretsKmsKeyArn: kmsKeyArn,
+    logsKmsKeyArn: kmsKeyArn,
     preventDestroy: env.production,
     database: {
       host: remoteOutput(platform, 'database_address'),
@@ -158,9 +197,11 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
       masterSecretKmsKeyArn: kmsKeyArn,
       subnetIds: [...env.aws.network.privateSubnetIds],
       securityGroupIds: [sg.id],
-      ...(options.caBundlePem ? { caBundlePem: options.caBundlePem } : {}),
+      ...tls,
     },
   });
+  // A sink consumer's service starts after the migrations ran: its table exists and its login secret holds a value.
+  for (const c of stack.node.findAll()) if (c instanceof ConsumerService && c.sink) startAfter(c, migrations.invocation);
   // What each sink consumer's deployment needs: its table, its credentials' secret and the statements it runs.
   for (const { product, sink } of sinks) {
     new TerraformOutput(stack, `sink-${sink.table.table.value.replace(/_/g, '-')}`, {

@@ -11,6 +11,8 @@ import { readLocks } from '../contracts/lock/lock-store';
 import { updateLock } from '../contracts/lock/update-lock';
 import { planMesh, type MeshPlan, type ProductEntry } from '../contracts/mesh';
 import type { Problem } from '../contracts/problems';
+import { recordSizeBound } from '../contracts/derive/message-size';
+import { shapeOf } from '../contracts/schema/shape';
 import { dev, prod } from '../stacks/environments';
 
 export { dev, prod };
@@ -44,6 +46,12 @@ export function spec(overrides: Record<string, unknown> = {}): DataProductSpec {
   };
   const merged: Record<string, unknown> = { ...base, ...overrides };
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+  // A schema given without a throughput gets an average record size it can have (no more than its records' bound).
+  if ('schema' in overrides && !('throughput' in overrides)) {
+    const { shape, problems } = shapeOf(merged.schema);
+    const bound = shape && problems.length === 0 ? recordSizeBound(shape).bytes : undefined;
+    if (bound !== undefined && bound < 400) merged.throughput = { peakMessagesPerSecond: 2000, averageMessageBytes: Math.max(1, Math.floor(bound / 2)) };
+  }
   return merged as unknown as DataProductSpec;
 }
 
@@ -86,7 +94,7 @@ export function copyExampleContracts(work: string): string {
   const dsl = join(__dirname, '..', 'contracts', 'index');
   const products = join(work, 'products');
   cpSync(FIXTURE_PRODUCTS, products, { recursive: true });
-  for (const beside of ['locks', 'migrations']) {
+  for (const beside of ['locks', 'migrations', 'retired.json']) {
     if (existsSync(join(FIXTURES, beside))) cpSync(join(FIXTURES, beside), join(work, beside), { recursive: true });
   }
   writeFileSync(join(work, 'index.ts'), `export * from '${dsl.replace(/\\/g, '/')}';\n`);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Annotations } from 'cdktf';
+import { Annotations, dependable, type ITerraformDependable } from 'cdktf';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -56,7 +56,7 @@ export const TARGET_CPU_PERCENT = 60;
  * topic, group (and, for a sink, schema, table and login secret) its contract
  * gives it, and nothing more:
  *
- * - `Logs`: log group with the environment's retention;
+ * - `Logs`: log group with the environment's retention, encrypted with the platform key;
  * - `ExecutionRole`: reads exactly the consumer's secrets (by ARN), decrypts
  *   with exactly the platform key, writes to exactly its log group, pulls
  *   exactly its ECR repository (`ecr:GetAuthorizationToken` has no resource
@@ -78,15 +78,18 @@ export class ConsumerService extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly logGroup: CloudwatchLogGroup;
   readonly scalingTarget: AppautoscalingTarget;
+  /** True for a Postgres sink consumer: its tasks read the login secret that the migration function fills. */
+  readonly sink: boolean;
 
   constructor(scope: Construct, id: string, props: ConsumerServiceProps) {
     super(scope, id);
     const { env, plan, wiring } = props;
     const aws = env.aws!;
+    this.sink = !!plan.sink;
     if (plan.sink && (!wiring.databaseSecurityGroupId || !wiring.database)) throw new Error(`${plan.serviceName}: a sink needs the database's security group, address and port`);
     for (const w of plan.warnings) Annotations.of(this).addWarning(w);
 
-    this.logGroup = new CloudwatchLogGroup(this, 'Logs', { name: plan.logGroupName, retentionInDays: aws.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, 'Logs', { name: plan.logGroupName, retentionInDays: aws.logRetentionDays, kmsKeyId: wiring.kmsKeyArn });
 
     const assume = JSON.stringify({
       Version: '2012-10-17',
@@ -259,6 +262,14 @@ export class ConsumerService extends Construct {
       },
     });
   }
+}
+
+/**
+ * Makes `service` wait for `dependencies` (Terraform `depends_on`): a sink's service starts its first
+ * task only after the migration function ran, so that its table exists and its login secret holds a value.
+ */
+export function startAfter(service: ConsumerService, ...dependencies: ITerraformDependable[]): void {
+  service.service.dependsOn = [...(service.service.dependsOn ?? []), ...dependencies.map(dependable)];
 }
 
 /** The ECR repository of an image in a private registry (`<acct>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`), else undefined. */

@@ -6,7 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { EnvironmentConfig } from '../../contracts/environment';
-import { clusterName } from '../../contracts/derive/aws-names';
+import { clusterName, logGroupPrefix } from '../../contracts/derive/aws-names';
 
 /** SASL/SCRAM over TLS: the port the data products' services use. */
 export const MSK_SCRAM_PORT = 9096;
@@ -27,7 +27,7 @@ export const MSK_SERVER_PROPERTIES: Readonly<Record<string, string>> = {
 export interface KafkaClusterProps {
   /** The environment (must have `aws`). */
   readonly env: EnvironmentConfig;
-  /** ARN of the customer-managed key that encrypts the brokers' storage. */
+  /** ARN of the customer-managed key that encrypts the brokers' storage and their log group. */
   readonly kmsKeyArn: string;
 }
 
@@ -83,8 +83,9 @@ export class KafkaCluster extends Construct {
       description: 'to the brokers (SASL/IAM over TLS)',
     });
     this.logGroup = new CloudwatchLogGroup(this, 'BrokerLogs', {
-      name: `/mesh/${env.name}/msk/${name}`,
+      name: `${logGroupPrefix(env.name)}msk/${name}`,
       retentionInDays: aws.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
     });
     this.configuration = new MskConfiguration(this, 'Configuration', {
       name: `${name}-brokers`,

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { alertTopicName, boundedName, clusterName } from '../../contracts/derive/aws-names';
+import { alertTopicName, boundedName, clusterName, productAlarmPrefix } from '../../contracts/derive/aws-names';
+import { alertTopicPolicy } from '../../contracts/platform/key-policies';
 import type { DeploymentPlan } from '../../contracts/derive/deployment';
 import type { CompiledProduct } from '../../contracts/compile';
 import type { EnvironmentConfig } from '../../contracts/environment';
@@ -13,11 +15,19 @@ export interface ProductAlarmsProps {
   readonly product: CompiledProduct;
   /** The product's deployed consumers: one lag alarm each. */
   readonly deployments: readonly DeploymentPlan[];
+  /**
+   * The environment's alarms key (platform output `alarms_kms_key_arn`), which encrypts the topic. It must be a
+   * customer-managed key whose policy lets CloudWatch use it: with the AWS managed `alias/aws/sns`, CloudWatch
+   * cannot publish and every alarm is silent.
+   */
+  readonly kmsKeyArn: string;
 }
 
 /**
  * A product's alarms, sent to its owner's contact by e-mail through the SNS
- * topic `Alerts` (the owner confirms the subscription once):
+ * topic `Alerts` (the owner confirms the subscription once), encrypted with the
+ * environment's alarms key; its policy `AlertsPolicy` lets CloudWatch publish
+ * for this account's alarms of this product only:
  *
  * - `DeadLetters`: any record arriving in the dead-letter topic —
  *   `MessagesInPerSec` of the topic on every broker (MSK publishes it per
@@ -27,6 +37,7 @@ export interface ProductAlarmsProps {
  */
 export class ProductAlarms extends Construct {
   readonly topic: SnsTopic;
+  readonly topicPolicy: SnsTopicPolicy;
   readonly deadLetters: CloudwatchMetricAlarm;
   readonly lag: ReadonlyMap<string, CloudwatchMetricAlarm>;
 
@@ -35,13 +46,15 @@ export class ProductAlarms extends Construct {
     const { env, product } = props;
     const aws = env.aws!;
     const cluster = clusterName(env.name);
-    const base = [`mesh-${env.name}`, product.domain, product.name, `v${product.version}`];
+    const prefix = productAlarmPrefix(env.name, product.domain, product.name, product.version);
+    const base = [prefix];
     this.topic = new SnsTopic(this, 'Alerts', {
       name: alertTopicName(env.name, product.domain, product.name, product.version),
       displayName: `contract-mesh ${env.name}: ${product.id}`.slice(0, 100),
-      kmsMasterKeyId: 'alias/aws/sns',
+      kmsMasterKeyId: props.kmsKeyArn,
     });
     const topicArn = this.topic.arn;
+    this.topicPolicy = new SnsTopicPolicy(this, 'AlertsPolicy', { arn: topicArn, policy: JSON.stringify(alertTopicPolicy(env, topicArn, prefix)) });
     new SnsTopicSubscription(this, 'OwnerEmail', { topicArn, protocol: 'email', endpoint: product.owner.contact });
     const actions = [topicArn];
 

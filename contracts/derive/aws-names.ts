@@ -12,6 +12,10 @@
  * | Postgres login secret of a sink consumer | `mesh/<env>/postgres/<pg schema>/<pg table>` |
  * | a consumer service (ECS service, task family, log group, roles, security group) | `mesh-<env>-<domain>-<product>-v<version>-<consumer>`, bounded |
  * | a product's alert topic (SNS) | `mesh-<env>-<domain>-<product>-v<version>-alerts`, bounded |
+ * | the alarms KMS key alias (alert topics) | `alias/mesh-<env>-alarms` |
+ * | every log group of an environment | under `/mesh/<env>/` (the platform key's policy admits exactly these) |
+ * | a domain's migration function's log group | `/mesh/<env>/migrations/<domain>` |
+ * | a product's alarms | `mesh-<env>-<domain>-<product>-v<version>-…`, bounded |
  */
 import { kafkaUserName } from './names';
 
@@ -33,6 +37,26 @@ export function identitiesStackName(env: string): string {
 /** The alias of the platform's customer-managed KMS key. */
 export function platformKeyAlias(env: string): string {
   return `alias/mesh-${env}-kafka`;
+}
+
+/** The alias of the environment's alarms key, which encrypts the alert topics (CloudWatch may use it). */
+export function alarmsKeyAlias(env: string): string {
+  return `alias/mesh-${env}-alarms`;
+}
+
+/** The prefix of every log group of an environment: the platform key's policy lets CloudWatch Logs use it for these only. */
+export function logGroupPrefix(env: string): string {
+  return `/mesh/${env}/`;
+}
+
+/** The log group of a domain's migration function (set as the function's log group, instead of `/aws/lambda/<name>`). */
+export function migrationLogGroupName(env: string, domain: string): string {
+  return `${logGroupPrefix(env)}migrations/${domain}`;
+}
+
+/** The prefix of a product's alarm names: the CloudWatch alarms that may publish to its alert topic. */
+export function productAlarmPrefix(env: string, domain: string, product: string, version: number): string {
+  return ['mesh', env, domain, product, `v${version}`].join('-');
 }
 
 /** The SCRAM secret of a principal: `AmazonMSK_<env>_<user>`, the user being the part after `User:`. */

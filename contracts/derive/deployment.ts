@@ -13,7 +13,8 @@ import type { DeploymentSpec } from '../dsl/data-product';
 import type { EnvironmentConfig } from '../environment';
 import { consumerLogGroupName, consumerServiceName, pgLoginSecretName, scramSecretName } from './aws-names';
 import { loginRoleName } from '../sql/sink-tables';
-import { num, type Derived } from './derived';
+import { count, num, type Derived } from './derived';
+import { morePartitionsRemedy } from '../lock/partitions';
 import { pgSchemaName, pgTableName } from './names';
 
 /** Lag alarm: this many seconds of the product's peak rate not yet consumed. */
@@ -48,11 +49,22 @@ export interface DeploymentPlan {
 /** A consumer as compiled, possibly with a sink (declared by the Postgres sink's DSL extension). */
 type DeployedConsumer = CompiledConsumer & { readonly deployment: DeploymentSpec; readonly sink?: unknown };
 
+/** Options of {@link deriveDeployments}. */
+export interface DeploymentOptions {
+  /**
+   * True when the topic's partitions come from the product's lock: they no longer follow the throughput, so the
+   * remedy for too few partitions is an explicit growth (events) or the next major version (entities).
+   * @default false (partitions derived from the throughput)
+   */
+  readonly locked?: boolean;
+}
+
 /** The deployments of a product's consumers in `env`, given the topic's partitions; problems only in production. */
 export function deriveDeployments(
   product: CompiledProduct,
   partitions: number,
   env: EnvironmentConfig,
+  options: DeploymentOptions = {},
 ): { deployments: DeploymentPlan[]; problems: Array<{ field: string; message: string; fix: string }> } {
   const problems: Array<{ field: string; message: string; fix: string }> = [];
   const deployments: DeploymentPlan[] = [];
@@ -63,16 +75,18 @@ export function deriveDeployments(
     const consumer = c as DeployedConsumer;
     const d = consumer.deployment;
     const warnings: string[] = [];
-    let maxTasks: Derived<number> = { value: d.maxTasks, reason: `the contract's maxTasks (${d.maxTasks}) is within the topic's ${partitions} partitions` };
+    let maxTasks: Derived<number> = { value: d.maxTasks, reason: `the contract's maxTasks (${d.maxTasks}) is within the topic's ${count(partitions, 'partition')}` };
     if (d.maxTasks > partitions) {
       if (env.production) {
         problems.push({
           field: `consumers[${i}].deployment.maxTasks`,
-          message: `consumer ${c.name} asks for maxTasks ${d.maxTasks}, but topic ${product.topic} has ${partitions} partitions in ${env.name}; a consumer group cannot use more tasks than partitions.`,
-          fix: `set maxTasks to ${partitions} or fewer (or declare a higher throughput so that more partitions are derived).`,
+          message: `consumer ${c.name} asks for maxTasks ${num(d.maxTasks)}, but topic ${product.topic} has ${count(partitions, 'partition')} in ${env.name}; a consumer group cannot use more tasks than partitions.`,
+          fix: options.locked
+            ? `set maxTasks to ${partitions} or fewer; for more tasks the topic needs more partitions, which the lock keeps fixed: ${morePartitionsRemedy(product, env, d.maxTasks)}.`
+            : `set maxTasks to ${partitions} or fewer (or declare a higher throughput so that more partitions are derived at the first lock).`,
         });
       }
-      const text = `maxTasks ${d.maxTasks} clamped to ${partitions}: topic ${product.topic} has ${partitions} partitions in ${env.name}, and a consumer group cannot use more tasks than partitions`;
+      const text = `maxTasks ${num(d.maxTasks)} clamped to ${partitions}: topic ${product.topic} has ${count(partitions, 'partition')} in ${env.name}, and a consumer group cannot use more tasks than partitions`;
       maxTasks = { value: partitions, reason: text };
       warnings.push(`${product.id} consumer ${c.name}: ${text}.`);
     }

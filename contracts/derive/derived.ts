@@ -7,9 +7,24 @@ export interface Derived<T> {
 /** One formatter for every call: `toLocaleString` with options builds a new `Intl.NumberFormat` each time (~1 ms per product). */
 const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
-/** 1234567 → "1,234,567". */
+/** Small fractions keep two significant digits, so that 0.001 does not print as 0. */
+const SMALL_NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
+
+/** 1234567 → "1,234,567"; 0.5 → "0.5"; 0.001 → "0.001". */
 export function num(n: number): string {
-  return NUMBER_FORMAT.format(n);
+  return n !== 0 && Math.abs(n) < 0.01 ? SMALL_NUMBER_FORMAT.format(n) : NUMBER_FORMAT.format(n);
+}
+
+/** 1 → "1 partition", 1200 → "1,200 partitions". */
+export function count(n: number, unit: string): string {
+  return `${num(n)} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** Bytes per second, in decimal units as the partition target (1 MB/s): "400 B/s", "5 kB/s", "0.8 MB/s". */
+export function byteRate(bytesPerSecond: number): string {
+  if (bytesPerSecond >= 10_000) return `${num(bytesPerSecond / 1_000_000)} MB/s`;
+  if (bytesPerSecond >= 1_000) return `${num(bytesPerSecond / 1_000)} kB/s`;
+  return `${num(bytesPerSecond)} B/s`;
 }
 
 /** A duration in ms → "7 days", "12 hours", "90 minutes". */

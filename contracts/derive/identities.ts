@@ -3,7 +3,7 @@
  * names (producer, consumers, owner), from the union of every product, so that
  * a principal named by two domains is created once — by the identities stack,
  * its one owner. The administrative identity is exempt by name: it
- * authenticates with IAM (see the README, "The administrative identity") and gets no SCRAM secret.
+ * authenticates with IAM (see docs/deploying-on-aws.md, "The administrative identity") and gets no SCRAM secret.
  */
 import type { CompiledProduct } from '../compile';
 import type { EnvironmentConfig } from '../environment';

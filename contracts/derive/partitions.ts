@@ -1,6 +1,6 @@
 import type { CompiledProduct } from '../compile';
 import type { EnvironmentConfig } from '../environment';
-import { num, type Derived } from './derived';
+import { byteRate, num, type Derived } from './derived';
 
 /** What one partition is planned to carry: 1 MB/s written … */
 export const PARTITION_TARGET_BYTES_PER_SECOND = 1_000_000;
@@ -21,9 +21,8 @@ export function derivePartitions(product: Pick<CompiledProduct, 'throughput'>, e
   const wanted = Math.max(byBytes, byMessages, 1);
   const { min, max } = env.kafka.partitions;
   const value = Math.min(Math.max(wanted, min), max);
-  const mbps = (rate * size) / 1_000_000;
   let reason =
-    `peak ${num(rate)} msg/s × ${num(size)} B = ${num(mbps)} MB/s; ×${PARTITION_HEADROOM} headroom over 1 MB/s and ${num(PARTITION_TARGET_MESSAGES_PER_SECOND)} msg/s per partition → ${wanted}`;
+    `peak ${num(rate)} msg/s × ${num(size)} B = ${byteRate(rate * size)}; ×${PARTITION_HEADROOM} headroom over 1 MB/s and ${num(PARTITION_TARGET_MESSAGES_PER_SECOND)} msg/s per partition → ${num(wanted)}`;
   if (value > wanted) reason += `, raised to ${env.name}'s minimum of ${min}`;
   if (value < wanted) reason += `, capped at ${env.name}'s maximum of ${max}`;
   return { value, reason };

@@ -4,7 +4,7 @@
  */
 import type { CompiledProduct } from '../compile';
 import type { EnvironmentConfig } from '../environment';
-import { duration, type Derived } from './derived';
+import { duration, num, type Derived } from './derived';
 import { deriveDeadLetterMaxMessageBytes, deriveMaxMessageBytes } from './message-size';
 import { derivePartitions } from './partitions';
 import { deriveDeadLetterRetention, deriveRetention } from './retention';
@@ -73,6 +73,14 @@ export function deriveTopicPlans(product: CompiledProduct, env: EnvironmentConfi
   const maxBytes = deriveMaxMessageBytes(product.shape);
   if (maxBytes.value !== undefined) config['max.message.bytes'] = { value: String(maxBytes.value), reason: maxBytes.reason };
   else unset['max.message.bytes'] = maxBytes.reason;
+  const average = product.throughput.averageMessageBytes;
+  if (maxBytes.value === undefined && average > env.kafka.brokerMaxMessageBytes) {
+    problems.push({
+      field: 'throughput.averageMessageBytes',
+      message: `an average record of ${num(average)} B is over what the brokers accept (message.max.bytes ${num(env.kafka.brokerMaxMessageBytes)} B), and the schema does not bound a record, so the topic has no larger limit of its own: most records would be refused.`,
+      fix: `declare the real average size, or bound every unbounded field (.max() on strings and lists, no records) so that the topic gets a max.message.bytes of its own (at most 8 MiB).`,
+    });
+  }
 
   const dlqRetention = deriveDeadLetterRetention(retention.value, product, env);
   const dlqMax = deriveDeadLetterMaxMessageBytes(maxBytes.value, env.kafka.brokerMaxMessageBytes);

@@ -50,7 +50,7 @@ export interface ConsumerSpec {
    * Where the consumer writes the product, when contract-mesh should provision it:
    * `{ postgres: { mode: 'upsert' } }` gives the consumer its own table (one row per key,
    * latest wins, tombstones delete) in the domain's Postgres schema, a login role and the
-   * migrations; `mode: 'append'` keeps one row per record. See the README, "Postgres sinks".
+   * migrations; `mode: 'append'` keeps one row per record. See docs/postgres-sinks.md.
    * @default - no sink: the consumer only reads the topic
    */
   readonly sink?: SinkSpec;

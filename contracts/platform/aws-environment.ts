@@ -46,6 +46,28 @@ export interface RdsSettings {
   readonly deletionProtection: boolean;
 }
 
+/**
+ * How the migration function (the one client of the platform database that contract-mesh runs)
+ * checks the database's TLS certificate. Give exactly one of the two.
+ */
+export interface DatabaseTls {
+  /**
+   * The CA bundle that signs the database's certificate: a PEM file in this repository, relative to
+   * the project root (e.g. `certs/rds/eu-west-1-bundle.pem`). The platform team downloads it once from
+   * AWS — `https://truststore.pki.rds.amazonaws.com/<region>/<region>-bundle.pem` (or
+   * `…/global/global-bundle.pem`), see docs/aws-security.md — and commits it; the function is bundled
+   * with it and refuses a server whose certificate it does not sign.
+   * @default - none: then `verifyServerCertificate` must be `false`
+   */
+  readonly caBundleFile?: string;
+  /**
+   * `false` to connect WITHOUT verifying the server certificate (the connection is still encrypted,
+   * but anyone on the path can pose as the database). Must be said explicitly; the review shows it.
+   * @default true
+   */
+  readonly verifyServerCertificate?: boolean;
+}
+
 /** Everything the AWS stacks need to know about one environment. */
 export interface AwsEnvironment {
   /** The AWS account id: ARNs of name-addressed things (secrets, the ECS cluster) are built from it by rule. */
@@ -70,4 +92,9 @@ export interface AwsEnvironment {
   readonly logRetentionDays: number;
   /** How SCRAM identities are made. */
   readonly identityMechanism: IdentityMechanism;
+  /**
+   * TLS to the platform database: its CA bundle, or an explicit `verifyServerCertificate: false`.
+   * @default - none: a domain with a Postgres sink fails synth until one is set
+   */
+  readonly databaseTls?: DatabaseTls;
 }

@@ -1,11 +1,15 @@
 /**
  * Least privilege, as a pure check of an IAM policy document: no `*` (or
- * wildcard) action, no `NotAction`/`NotResource`, and no `*` resource except
- * for actions that IAM offers no resource ARN for.
+ * wildcard) action, no `NotAction`/`NotResource`, no `*` resource except
+ * for actions that IAM offers no resource ARN for, and no use of a KMS key
+ * without a `kms:ViaService` condition.
  */
 
-/** Actions IAM cannot scope to a resource: `Resource: "*"` is the only form. */
-export const ACTIONS_WITHOUT_RESOURCE: readonly string[] = ['ecr:GetAuthorizationToken'];
+/**
+ * Actions IAM cannot scope to a resource: `Resource: "*"` is the only form. The two EC2 Describe
+ * actions are what Lambda needs (with the function's role) to attach a function to its VPC.
+ */
+export const ACTIONS_WITHOUT_RESOURCE: readonly string[] = ['ecr:GetAuthorizationToken', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'];
 
 export interface PolicyFinding {
   /** The statement's Sid, or its index. */
@@ -20,7 +24,11 @@ interface Statement {
   NotAction?: unknown;
   Resource?: string | string[];
   NotResource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
+
+/** KMS actions that use a key's material: allowed only through a service (`kms:ViaService`). */
+export const KMS_KEY_USE = /^kms:(\*|Decrypt|Encrypt|ReEncrypt\w*|ReEncrypt\*|GenerateDataKey\w*|GenerateDataKey\*|CreateGrant)$/i;
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -39,6 +47,9 @@ export function leastPrivilegeFindings(doc: { Statement?: Statement | Statement[
       const scoped = actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a));
       if (scoped.length) findings.push({ statement: id, message: `resource "*" for ${scoped.join(', ')}, which can be scoped to an ARN.` });
     }
+    const kms = actions.filter((a) => KMS_KEY_USE.test(a));
+    const viaService = Object.values(s.Condition ?? {}).some((byKey) => Object.keys(byKey ?? {}).some((k) => k.toLowerCase() === 'kms:viaservice'));
+    if (kms.length && !viaService) findings.push({ statement: id, message: `${kms.join(', ')} without a kms:ViaService condition: the key could be used directly, not only through the service that needs it.` });
   });
   return findings;
 }

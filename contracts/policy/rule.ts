@@ -13,8 +13,12 @@ import type { EnvironmentConfig } from '../environment';
 /** `error` fails synth; `warning` is reported (synth log, mesh-manifest.json, review). */
 export type RuleLevel = 'error' | 'warning';
 
-/** What a Terraform element is in the synthesized configuration. */
-export type ElementKind = 'resource' | 'data' | 'provider';
+/**
+ * What a Terraform element is in the synthesized configuration; `asset` is a file or folder that synth copies into
+ * the stack's output (a `TerraformAsset`), whose `config` is `{ path, files }`: `files` holds the JSON files at the
+ * top of the asset, parsed, by name (e.g. the migration function's `migrations.json`).
+ */
+export type ElementKind = 'resource' | 'data' | 'provider' | 'asset';
 
 /** One synthesized Terraform element, as a rule sees it. */
 export interface PolicyResource {
@@ -23,6 +27,11 @@ export interface PolicyResource {
   readonly type: string;
   /** The construct path, e.g. `payments-prod/payment-events-v1/Topic`. */
   readonly path: string;
+  /**
+   * The Terraform address, as references name it: `aws_sns_topic.x` (resources), `data.aws_iam_policy_document.x`.
+   * @default - unknown (an element built outside a stack)
+   */
+  readonly address?: string;
   /** The resolved configuration, snake_case, without the `//` metadata. */
   readonly config: Readonly<Record<string, unknown>>;
   /** The product whose construct holds this element, if any. */

@@ -1,7 +1,7 @@
 /**
  * Zod → proto3, step one: a contract's {@link Shape} and its field numbers
  * become protobufjs reflection types (one top-level message named after the
- * product, nested messages and enums inside it). The mapping is the README's
+ * product, nested messages and enums inside it). The mapping is docs/protobuf-and-evolution.md's
  * table; every rule is here:
  *
  * | contract (Shape)          | proto3                                              |

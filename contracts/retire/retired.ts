@@ -1,13 +1,19 @@
 /**
  * Retired product major versions: `contracts/retired.json`, written by
- * `npm run contracts:retire <domain>/<name>@<version> --reason "…"`.
+ * `npm run contracts:retire -- <domain>/<name>@<version> --reason "…"`.
  *
  * A retired version's resources are removed (synth skips its contract even if
  * the file is still there), and the acknowledgement outlives the contract
- * file: the review shows the reason for every topic that goes away. Deleting a
- * contract that was never retired is an error in a production stack.
+ * file: the review shows the reason for every resource that goes away with
+ * it. Deleting a contract that was never retired fails synth (its lock has no
+ * contract file) and is an error in a production stack's review.
  */
 import { existsSync, readFileSync } from 'node:fs';
+
+/** The command that retires a product version, as it must be pasted: npm hands only the words after `--` to the script. */
+export function retireCommand(id: string): string {
+  return `npm run contracts:retire -- ${id} --reason "…"`;
+}
 
 /** One retirement. No timestamp: the commit that adds it says when. */
 export interface Retirement {

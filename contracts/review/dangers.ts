@@ -2,13 +2,23 @@
  * The danger list: every change that can lose data, widen access or remove a
  * guard, with its level. A data-loss change (or a removed prevent_destroy) in
  * a production stack is an error unless acknowledged — by the product's
- * retirement (`npm run contracts:retire`) or by a suppression of the danger's
- * code in the contract (`suppressions: [{ rule: 'CM-DANGER-…', resource, reason }]`).
+ * retirement (`npm run contracts:retire -- <id> --reason "…"`) or by a
+ * suppression of the danger's code in the contract
+ * (`suppressions: [{ rule: 'CM-DANGER-…', resource, reason }]`).
+ *
+ * A retirement acknowledges every destroy that follows from it: the product's
+ * own resources, and the shared ones that go because no product is left to
+ * need them — the identity (SCRAM secret) of a principal only retired products
+ * named, a sink's login secret, the domain's migration function when its last
+ * sink goes.
  */
 import { duration } from '../derive/derived';
+import { kafkaUserName } from '../derive/names';
+import { loginRoleName } from '../sql/sink-tables';
+import { retireCommand } from '../retire/retired';
 import { iamStatements, IAM_POLICY_TYPES } from '../policy/rules/iam-rules';
 import { isStateful } from '../policy/rules/lifecycle-rules';
-import type { ReviewManifest } from './manifest-types';
+import type { ManifestProduct, ReviewManifest } from './manifest-types';
 import { ownerOf, productsOf, type ResourceOwner } from './product-index';
 import type { ResourceChange } from './resource-diff';
 
@@ -41,6 +51,28 @@ function aclText(c: Readonly<Record<string, unknown>> | undefined): string {
   return `${String(c?.acl_operation)} on ${String(c?.resource_type)} "${String(c?.resource_name)}"`;
 }
 
+/**
+ * The base products whose removal explains the destroy of a resource that no product's construct holds: the
+ * identity of a principal (`identities-<env>/<user>/…`: every product that named it), a domain's Postgres sink
+ * resources (`<domain>-<env>/PostgresSinks/…`: the products with a sink in that domain; for a login secret, those
+ * whose sink consumer has that login role). Undefined for any other resource.
+ */
+export function sharedOwners(c: Pick<ResourceChange, 'stack' | 'path'>, base: ReviewManifest): ManifestProduct[] | undefined {
+  const segments = c.path.split('/');
+  if (/^identities-/.test(c.stack) && segments.length > 2) {
+    const user = segments[1];
+    const names = (p: ManifestProduct) => [p.producer.principal, p.owner.principal, ...p.consumers.map((x) => x.principal)].some((x) => x !== undefined && kafkaUserName(x) === user);
+    return base.products.filter(names);
+  }
+  const sinks = segments[1];
+  if (sinks === 'PostgresSinks' || sinks === 'PostgresSinksNetwork') {
+    const domain = c.stack.replace(/-[^-]+$/, '');
+    const role = sinks === 'PostgresSinks' && segments[2]?.startsWith('Login-') ? segments[2].slice('Login-'.length) : undefined;
+    return base.products.filter((p) => p.domain === domain && (p.sinks ?? []).some((x) => role === undefined || loginRoleName(p.domain, x.consumer) === role));
+  }
+  return undefined;
+}
+
 /** Every danger in the changes, sorted by level (errors first), stack and address. */
 export function findDangers(changes: readonly ResourceChange[], base: ReviewManifest, head: ReviewManifest): Danger[] {
   const products = productsOf(base, head);
@@ -55,6 +87,9 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
     if (c.kind === 'data' && c.type !== 'aws_iam_policy_document') continue;
     const prod = production.get(c.stack) ?? /prod/.test(c.stack);
     const owner = ownerOf(c, products);
+    // A shared resource that a change deletes: the products whose removal explains it — only when all of them left.
+    const owners = !owner && c.action === 'delete' ? sharedOwners(c, base) : undefined;
+    const shared = owners?.length && owners.every((p) => !headIds.has(p.id)) ? owners : undefined;
     const add = (code: string, message: string, dataLoss: boolean, blocking = dataLoss) => {
       out.push({
         code,
@@ -69,16 +104,22 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
       });
     };
     const acknowledgement = (code: string, o: ResourceOwner | undefined): { acknowledged?: string } => {
-      if (!o) return {};
+      if (!o) {
+        // A shared resource goes with the retirement of every product that needed it, and only then.
+        if (!shared?.length || !shared.every((p) => retired.has(p.id))) return {};
+        return { acknowledged: shared.map((p) => `${p.id} retired by ${retired.get(p.id)?.by}: ${retired.get(p.id)?.reason}`).join('; ') };
+      }
       const r = retired.get(o.product.id);
       if (r && !headIds.has(o.product.id)) return { acknowledged: `${o.product.id} retired by ${r.by}: ${r.reason}` };
       const current = head.products.find((p) => p.id === o.product.id);
       const s = current?.suppressions?.find((x) => x.rule === code && (x.resource === o.role || x.resource === o.relativePath || (o.relativePath !== '' && o.relativePath.startsWith(`${x.resource}/`))));
       return s ? { acknowledged: `acknowledged in the contract of ${o.product.id}: ${s.reason}` } : {};
     };
-    const deletedContract = owner && !headIds.has(owner.product.id)
-      ? retired.has(owner.product.id) ? ` (${owner.product.id} is retired)` : ` — the contract of ${owner.product.id} was deleted without being retired (npm run contracts:retire ${owner.product.id} --reason "…")`
-      : '';
+    const gone = owner ? (headIds.has(owner.product.id) ? [] : [owner.product.id]) : (shared ?? []).map((p) => p.id);
+    const unretired = gone.filter((id) => !retired.has(id));
+    const deletedContract = !gone.length ? ''
+      : !unretired.length ? ` (${gone.join(', ')} ${gone.length === 1 ? 'is' : 'are'} retired)`
+      : ` — the contract of ${unretired[0]} was deleted without being retired (${retireCommand(unretired[0])})`;
 
     if (c.type === 'kafka_topic' && c.kind === 'resource') {
       const name = String((c.before ?? c.after)?.name);
@@ -132,6 +173,18 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
       const before = tuples(c.before);
       const added = [...tuples(c.after)].filter((t) => !before.has(t)).sort();
       if (added.length) add('CM-DANGER-GRANT-WIDENS', `${c.kind === 'data' ? 'policy document' : c.type} at ${c.path} widens: allows ${added.slice(0, 8).join('; ')}${added.length > 8 ? ` and ${added.length - 8} more` : ''}`, false);
+    }
+
+    if (c.type === 'aws_db_instance' && c.action === 'update' && c.before?.parameter_group_name !== c.after?.parameter_group_name) {
+      const id = String(c.after?.identifier ?? c.before?.identifier ?? c.path);
+      add('CM-DANGER-DB-REBOOT', `${c.type} at ${c.path} gets another parameter group: RDS applies it only after a reboot of the instance (it shows "pending-reboot" until then, and rds.force_ssl is not pinned meanwhile). Schedule one in a maintenance window: aws rds reboot-db-instance --db-instance-identifier ${id}`, false);
+    }
+
+    if (c.type === 'aws_lambda_function' && (c.action === 'create' || c.action === 'update' || c.action === 'replace')) {
+      const verify = (x: Readonly<Record<string, unknown>> | undefined) => ((x?.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}).DB_TLS_VERIFY;
+      if (verify(c.after) === 'false' && verify(c.before) !== 'false') {
+        add('CM-DANGER-TLS-UNVERIFIED', `the migration function at ${c.path} will connect to the database without verifying its TLS certificate (aws.databaseTls.verifyServerCertificate: false)`, false);
+      }
     }
 
     if (isStateful({ type: c.type, path: c.path }) && (c.action === 'delete' || c.action === 'replace')) {

@@ -56,6 +56,8 @@ export interface ManifestStackProduct {
   readonly migrations?: ReadonlyArray<{ readonly name: string; readonly sql: string }>;
   /** Consumer deployments, when they exist. */
   readonly deployments?: ReadonlyArray<Record<string, unknown>>;
+  /** What synth warned about (e.g. partitions locked below what the throughput needs), when anything. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ManifestStack {
@@ -71,6 +73,8 @@ export interface ManifestEnvironment {
   readonly production: boolean;
   readonly adminPrincipal?: string;
   readonly pricing?: { readonly storagePerGbMonth: number; readonly partitionPerHour: number; readonly currency?: string };
+  /** How the migration function checks the database's TLS certificate (absent: not set, or no aws settings). */
+  readonly databaseTls?: { readonly caBundleFile?: string; readonly verifyServerCertificate?: boolean };
 }
 
 export interface ReviewManifest {

@@ -49,6 +49,7 @@ export function reviewMesh(base: SynthOutput, head: SynthOutput, options: Review
   md.push(exitCode ? `**❌ ${blocking.length} unacknowledged error${blocking.length === 1 ? '' : 's'} block${blocking.length === 1 ? 's' : ''} this change.**` : '**✅ Nothing blocks this change.**');
   md.push('', `Base: ${hasBase ? (options.baseLabel ?? 'base') : 'nothing (the whole mesh is reviewed as new)'} · Head: ${options.headLabel ?? 'head'} · ${changes.length} resource change${changes.length === 1 ? '' : 's'} in ${new Set(changes.map((c) => c.stack)).size} stack(s).`, '');
   md.push(...dangerSection(dangers, head.manifest));
+  md.push(...warningSection(head.manifest));
   md.push(...summarySection(summary, base, head));
   md.push(...productSection(base.manifest, head.manifest, changes));
   md.push(...costSection(base.manifest, head.manifest));
@@ -73,6 +74,10 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest): string
     if (widen.length <= 10) out.push(...widen.map(dangerLine));
     else out.push(`- ⚠️ warning · ${widen.length} new grants (CM-DANGER-GRANT-WIDENS) in ${[...byStack].map(([s, n]) => `${code(s)} (${n})`).join(', ')}:`, '', '<details><summary>New grants</summary>', '', ...widen.map(dangerLine), '', '</details>');
   }
+  // Standing, not a change: shown in every review while an environment opts out of verifying the database.
+  for (const e of head.environments.filter((x) => x.databaseTls?.verifyServerCertificate === false)) {
+    out.push(`- ⚠️ warning · environment ${code(e.name)} · CM-DANGER-TLS-UNVERIFIED: the migration function connects to the database WITHOUT verifying its TLS certificate (aws.databaseTls.verifyServerCertificate: false), so anything on the network path can pose as the database and receive the master password. Fix: commit the region's RDS CA bundle and set aws.databaseTls.caBundleFile (docs/aws-security.md).`);
+  }
   const findings = head.policy.findings;
   const suppressions = head.policy.suppressions;
   if (findings.length || suppressions.length) {
@@ -82,6 +87,15 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest): string
   }
   out.push('');
   return out;
+}
+
+/** What synth warned about in the head (each product in each stack), as synth printed it. */
+function warningSection(head: ReviewManifest): string[] {
+  const lines = head.stacks.flatMap((s) => s.products.flatMap((p) => (p.warnings ?? []).map((w) => `- ⚠️ ${code(s.name)}: ${esc(w)}`)));
+  if (!lines.length) return [];
+  const out = ['### Synth warnings', ''];
+  if (lines.length <= 10) return [...out, ...lines, ''];
+  return [...out, `<details><summary>${lines.length} warnings</summary>`, '', ...lines, '', '</details>', ''];
 }
 
 function summarySection(rows: readonly SummaryRow[], base: SynthOutput, head: SynthOutput): string[] {

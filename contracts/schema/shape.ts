@@ -290,7 +290,7 @@ function fixFor(type: string): string {
     case 'transform':
       return 'remove the .transform()/.pipe() from the contract.';
     default:
-      return 'declare the field with a supported type (string, uuid, iso datetime/date, int, number, boolean, enum, object, array, record); see the README\'s type table.';
+      return 'declare the field with a supported type (string, uuid, iso datetime/date, int, number, boolean, enum, object, array, record); see the type table in docs/protobuf-and-evolution.md.';
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import type { Migration } from './migrations';
+import type { CommittedFiles, Migration } from './migrations';
 
 /** A migration read from disk: its id (the path under the root, `/`-separated) and text. */
 export interface CommittedMigration {
@@ -49,4 +49,20 @@ export function readCommittedMigrations(root: string, domain?: string): Committe
   };
   walk(base);
   return files.sort().map((f) => ({ id: relative(root, f).split(sep).join('/'), sql: readFileSync(f, 'utf8') }));
+}
+
+/**
+ * The committed files of each table folder, for the generator (`planSinks`): a lookup by
+ * `SinkTable.migrationsDir` over migrations read with {@link readCommittedMigrations}.
+ */
+export function committedFilesOf(migrations: readonly CommittedMigration[]): CommittedFiles {
+  const byDir = new Map<string, Array<{ name: string; sql: string }>>();
+  for (const m of migrations) {
+    const cut = m.id.lastIndexOf('/');
+    const dir = m.id.slice(0, cut);
+    let files = byDir.get(dir);
+    if (!files) byDir.set(dir, (files = []));
+    files.push({ name: m.id.slice(cut + 1), sql: m.sql });
+  }
+  return (dir) => byDir.get(dir) ?? [];
 }

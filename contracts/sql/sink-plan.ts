@@ -7,7 +7,7 @@ import type { CompiledProduct } from '../compile';
 import type { Problem } from '../problems';
 import type { Shape } from '../schema/shape';
 import type { Column } from './columns';
-import { migrationsFor, type Migration } from './migrations';
+import { migrationsFor, type CommittedFiles, type Migration } from './migrations';
 import type { SinkTable } from './sink-tables';
 import { sinkStatements, type SinkStatements } from './statements';
 
@@ -18,9 +18,12 @@ export interface SinkPlan {
   readonly statements: SinkStatements;
 }
 
-/** The sink plans of a product; `history` defaults to the current shape alone (a product never locked before). */
-export function planSinks(product: CompiledProduct, history: readonly Shape[] = [product.shape]): { sinks: SinkPlan[]; problems: Problem[] } {
-  const { tables, problems } = migrationsFor(product, history);
+/**
+ * The sink plans of a product; `history` defaults to the current shape alone (a product never locked
+ * before), `committed` to nothing committed (see {@link migrationsFor}).
+ */
+export function planSinks(product: CompiledProduct, history: readonly Shape[] = [product.shape], committed?: CommittedFiles): { sinks: SinkPlan[]; problems: Problem[] } {
+  const { tables, problems } = migrationsFor(product, history, committed);
   return {
     sinks: tables.map((t) => ({ table: t.table, migrations: t.migrations, columns: t.columns, statements: sinkStatements(t.table, t.columns) })),
     problems,

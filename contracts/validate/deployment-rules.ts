@@ -3,6 +3,7 @@
  * finds, and all run. The partition bound on `maxTasks` depends on the
  * environment and is checked in `derive/deployment.ts`.
  */
+import { num } from '../derive/derived';
 import type { RuleProblem } from './product-rules';
 
 /** Fargate task sizes: CPU units → allowed memory in MiB. */
@@ -16,6 +17,10 @@ export const FARGATE_MEMORY_MIB: Readonly<Record<number, readonly number[]>> = {
   16384: range(32768, 122880, 8192),
 };
 
+const MEMORY_SIZES = Object.values(FARGATE_MEMORY_MIB).flat();
+const MIN_MEMORY_MIB = Math.min(...MEMORY_SIZES);
+const MAX_MEMORY_MIB = Math.max(...MEMORY_SIZES);
+
 /** Settings a deployment may have. */
 export const DEPLOYMENT_KEYS: readonly string[] = ['image', 'cpu', 'memoryMiB', 'minTasks', 'maxTasks'];
 
@@ -24,7 +29,7 @@ export const MAX_TASKS_CAP = 100;
 
 type DeploymentRule = (field: string, d: Record<string, unknown>) => RuleProblem[];
 
-const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? num(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
@@ -47,7 +52,17 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   (field, d) => {
     const sizes = Object.keys(FARGATE_MEMORY_MIB).map(Number);
     if (!isInt(d.cpu) || !sizes.includes(d.cpu)) {
-      return [{ field: `${field}.cpu`, message: `cpu ${show(d.cpu)} is not a Fargate CPU size.`, fix: `use one of ${sizes.join(', ')}.` }];
+      const out: RuleProblem[] = [{ field: `${field}.cpu`, message: `cpu ${show(d.cpu)} is not a Fargate CPU size.`, fix: `use one of ${sizes.join(', ')}.` }];
+      // Reported now too, so that a second round is not needed: memory that no CPU size allows.
+      const fits = sizes.filter((cpu) => FARGATE_MEMORY_MIB[cpu].includes(d.memoryMiB as number));
+      if (!fits.length) {
+        out.push({
+          field: `${field}.memoryMiB`,
+          message: `memoryMiB ${show(d.memoryMiB)} is not a size Fargate allows with any cpu (${MIN_MEMORY_MIB}–${num(MAX_MEMORY_MIB)} MiB, in steps that depend on cpu).`,
+          fix: `pick cpu first, then a memoryMiB it allows: ${sizes.map((cpu) => `cpu ${cpu}: ${memoryRange(cpu)}`).join('; ')}.`,
+        });
+      }
+      return out;
     }
     const allowed = FARGATE_MEMORY_MIB[d.cpu];
     if (!isInt(d.memoryMiB) || !allowed.includes(d.memoryMiB)) {
@@ -71,6 +86,12 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
     return out;
   },
 ];
+
+/** The memory sizes a CPU size allows, as text: "512, 1024 or 2048" or "1024–4096 in steps of 1024". */
+function memoryRange(cpu: number): string {
+  const m = FARGATE_MEMORY_MIB[cpu];
+  return m.length <= 3 ? `${m.slice(0, -1).join(', ')} or ${m[m.length - 1]}` : `${m[0]}–${m[m.length - 1]} in steps of ${m[1] - m[0]}`;
+}
 
 /** Every problem of one consumer's deployment. */
 export function deploymentProblems(field: string, deployment: unknown): RuleProblem[] {

@@ -19,6 +19,8 @@ import {
   RESERVED_DOMAINS,
   VERSION_MAX,
 } from '../derive/names';
+import { num } from '../derive/derived';
+import { recordSizeBound } from '../derive/message-size';
 import { didYouMean } from '../problems';
 import { fieldOf, type Shape } from '../schema/shape';
 import { deploymentProblems } from './deployment-rules';
@@ -42,9 +44,27 @@ const KNOWN_KEYS = [
 ] as const;
 
 type Spec = Partial<Record<keyof DataProductSpec, unknown>> & Record<string, unknown>;
-type Rule = (spec: Spec, shape: Shape | undefined) => RuleProblem[];
+/** A rule: the declared spec, its schema's shape (when it could be read), and whether every field of it could be. */
+type Rule = (spec: Spec, shape: Shape | undefined, complete?: boolean) => RuleProblem[];
 
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' && Number.isFinite(v) ? num(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+
+/**
+ * The ranges of retention and throughput (docs/data-safety.md). Each environment bounds retention further by
+ * classification; these refuse what no environment should ever see.
+ */
+export const LIMITS = {
+  /** Retention: at least an hour (a consumer down for a deploy must not lose records) … */
+  minRetentionHours: 1,
+  /** … and at most ten years, in whole days or whole hours. */
+  maxRetentionDays: 3650,
+  /** Peak rate: more than 0, at most a million records a second (a thousand partitions' worth at 1,000 msg/s). */
+  maxPeakMessagesPerSecond: 1_000_000,
+  /** Average record size: at least 1 byte, at most 8 MiB (the largest `max.message.bytes` a topic may have on MSK) … */
+  minAverageMessageBytes: 1,
+  maxAverageMessageBytes: 8 * 1024 * 1024,
+  /** … and never more than the schema's bound of one record, when the schema has one (`derive/message-size.ts`). */
+} as const;
 
 function nameRule(field: 'domain' | 'name', max: number, example: string): Rule {
   return (spec) => {
@@ -65,7 +85,14 @@ function nameRule(field: 'domain' | 'name', max: number, example: string): Rule 
 
 function principalProblem(field: string, v: unknown): RuleProblem[] {
   if (typeof v === 'string' && PRINCIPAL_PATTERN.test(v)) return [];
-  const name = typeof v === 'string' ? v.replace(/^[A-Za-z]*:/, '').replace(/[^A-Za-z0-9._@-]/g, '-') : '';
+  const name = typeof v === 'string' ? principalName(v.replace(/^[A-Za-z]*:/, '')) : '';
+  if (typeof v === 'string' && /[*?]/.test(v.replace(/^[A-Za-z]*:/, ''))) {
+    return [{
+      field,
+      message: `principal ${show(v)} is a wildcard: it would stand for every Kafka user, and each principal gets its own identity and exactly the ACLs its role needs.`,
+      fix: `name the one service, e.g. "User:${name || 'service-name'}"; list each service that reads as a consumer of its own.`,
+    }];
+  }
   return [{
     field,
     message: `principal ${show(v)} is not of the form User:<name> (${PRINCIPAL_PATTERN}).`,
@@ -73,9 +100,14 @@ function principalProblem(field: string, v: unknown): RuleProblem[] {
   }];
 }
 
-function positive(field: string, v: unknown, what: string): RuleProblem[] {
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return [];
-  return [{ field, message: `${what} must be a positive number, got ${show(v)}.`, fix: `set ${field} to a number greater than 0.` }];
+/** A legal Kafka user name close to `v` (accents dropped, other characters → hyphens), or '' when none is left. */
+function principalName(v: string): string {
+  return ascii(v).replace(/[^A-Za-z0-9._@-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').replace(/-+$/, '').slice(0, 64);
+}
+
+/** Latin letters without their accents ("lógistics" → "logistics"); other characters are left for the caller to replace. */
+function ascii(v: string): string {
+  return v.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 
 export const PRODUCT_RULES: readonly Rule[] = [
@@ -164,17 +196,50 @@ export const PRODUCT_RULES: readonly Rule[] = [
     if (keys.length !== 1 || !['days', 'hours'].includes(keys[0])) {
       return [{ field: 'retention', message: `retention must have exactly one of days or hours, got ${show(r)}.`, fix: 'set retention: { days: 7 } or { hours: 12 }.' }];
     }
-    return positive(`retention.${keys[0]}`, r[keys[0]], `retention.${keys[0]}`);
+    const unit = keys[0] as 'days' | 'hours';
+    const v = r[unit];
+    const max = unit === 'days' ? LIMITS.maxRetentionDays : LIMITS.maxRetentionDays * 24;
+    const min = unit === 'days' ? 1 : LIMITS.minRetentionHours;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return [];
+    return [{
+      field: `retention.${unit}`,
+      message: `retention.${unit} must be a whole number of ${unit} from ${num(min)} to ${num(max)} (${LIMITS.maxRetentionDays / 365} years), got ${show(v)}.`,
+      fix: typeof v === 'number' && v > 0 && v < min
+        ? `keep records at least ${LIMITS.minRetentionHours} hour (retention: { hours: ${LIMITS.minRetentionHours} }): a consumer that is down for a deploy must not lose records.`
+        : typeof v === 'number' && v > max
+          ? `keep them at most ${num(LIMITS.maxRetentionDays)} days; each environment bounds retention further by classification.`
+          : unit === 'days' ? 'write whole days (retention: { days: 7 }), or whole hours (retention: { hours: 36 }).' : 'write whole hours, e.g. retention: { hours: 12 }.',
+    }];
   },
-  (spec) => {
+  (spec, shape, complete) => {
     const t = spec.throughput as Record<string, unknown> | undefined;
     if (typeof t !== 'object' || t === null) {
       return [{ field: 'throughput', message: 'throughput is missing.', fix: 'set throughput: { peakMessagesPerSecond: 100, averageMessageBytes: 500 }.' }];
     }
-    return [
-      ...positive('throughput.peakMessagesPerSecond', t.peakMessagesPerSecond, 'throughput.peakMessagesPerSecond'),
-      ...positive('throughput.averageMessageBytes', t.averageMessageBytes, 'throughput.averageMessageBytes'),
-    ];
+    const out: RuleProblem[] = [];
+    const rate = t.peakMessagesPerSecond;
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > LIMITS.maxPeakMessagesPerSecond) {
+      out.push({
+        field: 'throughput.peakMessagesPerSecond',
+        message: `throughput.peakMessagesPerSecond must be more than 0 and at most ${num(LIMITS.maxPeakMessagesPerSecond)} msg/s, got ${show(rate)}.`,
+        fix: 'declare the peak rate the producer really reaches: partitions, the lag alarm and the cost estimate are planned from it.',
+      });
+    }
+    const size = t.averageMessageBytes;
+    // The schema's bound counts only when every field could be read (a field left out would make it too small).
+    const bound = shape && complete ? recordSizeBound(shape).bytes : undefined;
+    const max = Math.min(LIMITS.maxAverageMessageBytes, bound ?? Infinity);
+    if (typeof size !== 'number' || !Number.isFinite(size) || size < LIMITS.minAverageMessageBytes || size > max) {
+      const allowed = bound !== undefined && bound <= LIMITS.maxAverageMessageBytes
+        ? `from ${LIMITS.minAverageMessageBytes} to ${num(bound)} B: no record of this schema can be larger (its largest encoding, with every string and list at its .max())`
+        : `from ${LIMITS.minAverageMessageBytes} B to ${num(LIMITS.maxAverageMessageBytes)} B (8 MiB, the largest max.message.bytes a topic may have on MSK)`;
+      out.push({
+        field: 'throughput.averageMessageBytes',
+        message: `throughput.averageMessageBytes must be ${allowed}, got ${show(size)}.`,
+        fix: 'declare the average size in bytes of one record as JSON, e.g. measured on a sample of real records.',
+      });
+    }
+    return out;
   },
   (spec) =>
     CLASSIFICATIONS.includes(spec.classification as never)
@@ -256,10 +321,11 @@ export function sinkProblems(field: string, sink: unknown): RuleProblem[] {
 }
 
 function kebab(v: string): string {
-  return v
+  return ascii(v)
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-{2,}/g, '-')
     .replace(/^[^a-z]+/, '')
     .replace(/-+$/, '');
 }

@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { ident, literal } from '../../contracts/sql/identifiers';
+import { CA_BUNDLE_FILE, TLS_VERIFY_ENV } from './environment';
 import { applyMigrations, type MigrationInput } from './runner';
 import { generatePassword, scramSha256Verifier } from './scram';
 import { secretsManagerStore, type SecretStore } from './secret-store';
@@ -87,10 +88,31 @@ function bundledMigrations(): MigrationInput[] {
   return JSON.parse(readFileSync(join(__dirname, 'migrations.json'), 'utf8')) as MigrationInput[];
 }
 
-/** TLS to the database: verified against the bundled CA file when the construct shipped one. */
-export function tlsOptions(dir: string = __dirname): ClientConfig['ssl'] {
-  const ca = join(dir, 'db-ca.pem');
-  return existsSync(ca) ? { ca: readFileSync(ca, 'utf8'), rejectUnauthorized: true } : { rejectUnauthorized: false };
+
+/**
+ * TLS to the database, always encrypted: the server certificate is verified against the CA bundle
+ * shipped beside the function (`db-ca.pem`; Node also checks that it names the host). Without a
+ * bundle the function refuses to connect, unless its environment says `DB_TLS_VERIFY=false` —
+ * which the construct sets only when the environment explicitly says `verifyServerCertificate: false`.
+ */
+export function tlsOptions(dir: string = __dirname, env: Readonly<Record<string, string | undefined>> = process.env): NonNullable<ClientConfig['ssl']> {
+  const ca = join(dir, CA_BUNDLE_FILE);
+  if (existsSync(ca)) return { ca: readFileSync(ca, 'utf8'), rejectUnauthorized: true };
+  if (env[TLS_VERIFY_ENV] === 'false') return { rejectUnauthorized: false };
+  throw new Error(
+    `migration function: refusing to connect to the database: no CA bundle was shipped with the function, so its TLS certificate cannot be verified. Fix: set aws.databaseTls.caBundleFile in stacks/environments.ts to the region's RDS CA bundle (see docs/aws-security.md) and deploy again; only to connect unverified on purpose, set aws.databaseTls.verifyServerCertificate: false.`,
+  );
+}
+
+/** Connects to the database with the given credentials, over TLS as {@link tlsOptions} says. */
+export async function connectDatabase(
+  database: { readonly host: string; readonly port: number; readonly dbname: string },
+  credentials: { readonly username: string; readonly password: string },
+  ssl: NonNullable<ClientConfig['ssl']> = tlsOptions(),
+): Promise<Client> {
+  const client = new Client({ host: database.host, port: database.port, database: database.dbname, user: credentials.username, password: credentials.password, ssl });
+  await client.connect();
+  return client;
 }
 
 function env(name: string): string {
@@ -102,7 +124,8 @@ function env(name: string): string {
 /**
  * The Lambda entry. Environment (set by the SinkMigrations construct):
  * DB_HOST, DB_PORT, DB_NAME, DB_SECRET_ARN (the master user's secret, `{username,password}`),
- * LOGIN_SECRETS (JSON `[{ role, secretId }]`).
+ * LOGIN_SECRETS (JSON `[{ role, secretId }]`), DB_TLS_VERIFY (`true`, or `false` when the
+ * environment explicitly opts out of verifying the server certificate).
  */
 export async function handler(event?: unknown): Promise<MigrationResult> {
   const secrets = secretsManagerStore();
@@ -113,20 +136,12 @@ export async function handler(event?: unknown): Promise<MigrationResult> {
     migrations: bundledMigrations(),
     logins: JSON.parse(env('LOGIN_SECRETS')) as LoginSecret[],
     connect: async () => {
+      // Decided before the secret is read: without a way to verify the server, its password is never sent.
+      const ssl = tlsOptions();
       const master = await secrets.get(env('DB_SECRET_ARN'));
       if (!master) throw new Error('migration function: the database secret has no value.');
       const { username, password } = JSON.parse(master) as { username: string; password: string };
-      const config: ClientConfig = {
-        host: database.host,
-        port: database.port,
-        database: database.dbname,
-        user: username,
-        password,
-        ssl: tlsOptions(),
-      };
-      const client = new Client(config);
-      await client.connect();
-      return client;
+      return connectDatabase(database, { username, password }, ssl);
     },
   });
   return run(event);

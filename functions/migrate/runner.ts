@@ -10,7 +10,7 @@
  * - Any failure rolls everything back, and the error names the migration.
  *
  * umzug orders, skips and runs the migrations; the checksum table and the lock
- * are the part umzug leaves to its storage, written here (see the README, "How the migrations are applied").
+ * are the part umzug leaves to its storage, written here (see docs/postgres-sinks.md, "How the migrations are applied").
  */
 import type { Client } from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';

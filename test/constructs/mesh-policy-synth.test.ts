@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Acl } from '../../.gen/providers/kafka/acl';
@@ -17,7 +21,8 @@ import { Topic } from '../../.gen/providers/kafka/topic';
 import { MESH_RULES } from '../../contracts/policy/pack';
 import { MeshPolicy } from '../../constructs/mesh-policy';
 import { productPlan } from '../contracts/policy/policy-helpers';
-import { prod } from '../helpers';
+import { SinkMigrations } from '../../constructs/sink-migrations';
+import { dev, prod } from '../helpers';
 
 const plan = productPlan(prod);
 const HOUR = 3_600_000;
@@ -73,7 +78,21 @@ const BREAKS: Record<string, Build> = {
   },
   'CM-IAM-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: 'kafka-cluster:*', Resource: 'arn:aws:kafka:eu-west-1:1:cluster/mesh/x' }) }); },
   'CM-IAM-2': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }) }); },
-  'CM-LOG-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new CloudwatchLogGroup(s, 'Logs', { name: '/mesh/x' }); },
+  'CM-LOG-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new CloudwatchLogGroup(s, 'Logs', { name: '/mesh/x', kmsKeyId: 'arn:aws:kms:eu-west-1:1:key/k' }); },
+  // The old forms of the migration function's IAM: the AWS managed VPC policy, KMS used directly, a trust for any account.
+  'CM-IAM-3': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamRolePolicyAttachment(s, 'VpcAccess', { role: 'migrate', policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }); },
+  'CM-IAM-4': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:eu-west-1:1:key/k'] }) }); },
+  'CM-IAM-5': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }) }); },
+  'CM-IAM-6': (s, p, k) => {
+    topics(p, k); consumerAcls(p, k); aws(s);
+    new IamRole(s, 'Role', { name: 'migrate', assumeRolePolicy: policyJson({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }) });
+  },
+  'CM-LOG-2': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new CloudwatchLogGroup(s, 'Logs', { name: '/mesh/x', retentionInDays: 7 }); },
+  'CM-ALARM-1': (s, p, k) => {
+    topics(p, k); consumerAcls(p, k); aws(s);
+    const topic = new SnsTopic(s, 'Alerts', { name: 'alerts', kmsMasterKeyId: 'alias/aws/sns' });
+    new CloudwatchMetricAlarm(s, 'Alarm', { alarmName: 'lag', comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 1, threshold: 1, namespace: 'AWS/Kafka', metricName: 'SumOffsetLag', period: 300, statistic: 'Maximum', alarmActions: [topic.arn] });
+  },
   'CM-SECRET-1': (s, p, k) => { topics(p, k); consumerAcls(p, k); k.saslPassword = 'not-a-real-password'; void s; },
 };
 
@@ -103,5 +122,38 @@ describe('every error-level rule fails synth', () => {
     const { app, policy } = build(BREAKS[id]);
     expect(() => app.synth()).toThrow(new RegExp(`\\[${id}\\]`));
     expect(policy.findings.filter((f) => f.level === 'error').map((f) => f.rule)).toContain(id);
+  });
+});
+
+describe('CM-SQL-1 reads the migrations the migration function runs (its bundled migrations.json)', () => {
+  const sink = (sql: string) => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'policy-bundle-')), stackTraces: false });
+    const stack = new TerraformStack(app, 'payments-dev');
+    new AwsProvider(stack, 'Aws', { region: 'eu-west-1' });
+    new SinkMigrations(stack, 'PostgresSinks', {
+      domain: 'payments',
+      environment: 'dev',
+      region: 'eu-west-1',
+      accountId: '111111111111',
+      migrations: [{ id: 'payments/payment-events.v1/ledger/0001_create.sql', sql: 'CREATE TABLE payments.t (x int);' }, { id: 'payments/payment-events.v1/ledger/0002_x.sql', sql }],
+      loginRoles: ['payments__ledger'],
+      logsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/platform',
+      database: { host: 'db', name: 'mesh', masterSecretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:rds', subnetIds: ['subnet-a'], securityGroupIds: ['sg-a'], verifyServerCertificate: false },
+    });
+    const policy = new MeshPolicy({ environment: dev });
+    Aspects.of(stack).add(policy);
+    return { app, policy };
+  };
+  it('holds for additive migrations', () => {
+    const { app, policy } = sink('ALTER TABLE payments.t ADD COLUMN y text;');
+    expect(() => app.synth()).not.toThrow();
+    expect(policy.findings.filter((f) => f.rule === 'CM-SQL-1')).toEqual([]);
+  });
+  it('fails synth if a bundled migration drops something, naming the migration', () => {
+    const { app, policy } = sink('DROP TABLE payments.t;');
+    expect(() => app.synth()).toThrow(/\[CM-SQL-1\]/);
+    expect(policy.findings.filter((f) => f.rule === 'CM-SQL-1').map((f) => f.message)).toEqual([
+      expect.stringContaining('the migrations bundled at payments-dev/PostgresSinks/Bundle contain DROP TABLE (payments/payment-events.v1/ledger/0002_x.sql)'),
+    ]);
   });
 });

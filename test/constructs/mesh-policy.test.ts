@@ -12,6 +12,9 @@ import { applyMeshPolicy, meshPrincipals } from '../../stacks/apply-policy';
 import { DomainStack } from '../../stacks/domain-stack';
 import { prod, spec, fixtureSynth } from '../helpers';
 
+/** A customer-managed key, so that a log group breaks only the rule a case is about (CM-LOG-2 wants one). */
+const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/test';
+
 const ROOT = resolve(__dirname, '../..');
 
 function prodStack(overrides: Record<string, unknown> = {}) {
@@ -35,7 +38,7 @@ describe('MeshPolicy aspect', () => {
 
   it('fails if a resource of any package breaks an error rule: synth throws with every error, each an error annotation on its resource', () => {
     const { stack, policy } = prodStack();
-    new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments' });
+    new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments', kmsKeyId: KEY });
     new Acl(stack, 'Rogue', {
       aclPrincipal: 'User:someone', aclHost: '*', aclOperation: 'Read', aclPermissionType: 'Allow',
       resourceType: 'Topic', resourceName: 'payments.', resourcePatternTypeFilter: 'Prefixed',
@@ -51,8 +54,8 @@ describe('MeshPolicy aspect', () => {
 
   it('applies a suppression declared with suppressPolicy to that subtree only, with its reason', () => {
     const { stack, policy } = prodStack();
-    const logs = new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments' });
-    new CloudwatchLogGroup(stack, 'OtherLogs', { name: '/mesh/other' });
+    const logs = new CloudwatchLogGroup(stack, 'Logs', { name: '/mesh/payments', kmsKeyId: KEY });
+    new CloudwatchLogGroup(stack, 'OtherLogs', { name: '/mesh/other', kmsKeyId: KEY });
     suppressPolicy(logs, 'CM-LOG-1', 'audit logs are kept by legal hold');
     expect(() => Testing.synth(stack)).toThrow(/1 policy error in stack payments-prod;.*\n.*\[CM-LOG-1\] error: payments-prod\/OtherLogs/);
     expect(policy.findings.map((f) => [f.path, f.suppressed])).toEqual([

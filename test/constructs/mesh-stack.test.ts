@@ -6,10 +6,13 @@ import { MeshPolicy } from '../../constructs/mesh-policy';
 import { MeshStack, ON_SYNTHESIZED, synthesisHook, type StackConfig } from '../../constructs/mesh-stack';
 import { prod } from '../helpers';
 
+/** A customer-managed key, so that a log group breaks only the rule a case is about (CM-LOG-2 wants one). */
+const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/test';
+
 function withLogGroups<T extends TerraformStack>(stack: T, unbounded = true): T {
   new AwsProvider(stack, 'Aws', { region: 'eu-west-1' });
-  new CloudwatchLogGroup(stack, 'Kept', { name: '/mesh/kept', retentionInDays: 30 });
-  if (unbounded) new CloudwatchLogGroup(stack, 'Unbounded', { name: '/mesh/unbounded' });
+  new CloudwatchLogGroup(stack, 'Kept', { name: '/mesh/kept', retentionInDays: 30, kmsKeyId: KEY });
+  if (unbounded) new CloudwatchLogGroup(stack, 'Unbounded', { name: '/mesh/unbounded', kmsKeyId: KEY });
   return stack;
 }
 

@@ -12,11 +12,20 @@ import { SinkMigrations, migrationSetHash, type SinkMigrationsProps } from '../.
 import { buildMigrationFunction, bundleMigrationFunction, CA_BUNDLE_FILE, migrationFunctionCode } from '../../constructs/migration-function-bundle';
 import { tlsOptions } from '../../functions/migrate/handler';
 import { MIGRATIONS_ROOT } from '../support/sinks';
+import { leastPrivilegeFindings } from '../../contracts/platform/iam-rules';
+import { evaluatePolicy } from '../../contracts/policy/evaluate';
+import { IAM_RULES } from '../../contracts/policy/rules/iam-rules';
+import { parseTemplated } from '../aws-helpers';
+import { dev } from '../helpers';
 
 const migrations = readCommittedMigrations(MIGRATIONS_ROOT, 'payments');
+/** The repository's eu-west-1 RDS CA bundle (certs/rds). */
+const CA_BUNDLE = readFileSync(join(__dirname, '..', '..', 'certs', 'rds', 'eu-west-1-bundle.pem'), 'utf8');
 const props: SinkMigrationsProps = {
   domain: 'payments',
   environment: 'dev',
+  region: 'eu-west-1',
+  accountId: '123456789012',
   migrations,
   loginRoles: ['payments__ledger'],
   database: {
@@ -25,6 +34,7 @@ const props: SinkMigrationsProps = {
     masterSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234',
     subnetIds: ['subnet-a', 'subnet-b'],
     securityGroupIds: ['sg-migrate'],
+    caBundlePem: CA_BUNDLE,
   },
 };
 
@@ -78,7 +88,62 @@ describe('SinkMigrations', () => {
     const policy = Object.values(synth.resource.aws_iam_role_policy as Record<string, { policy: string }>)[0].policy;
     expect(policy).toContain(props.database.masterSecretArn);
     expect(policy).toContain('secretsmanager:PutSecretValue');
-    expect(policy).not.toMatch(/"\*"|Resource = "\*"/);
+  });
+
+  describe('its IAM', () => {
+    const keyed: SinkMigrationsProps = { ...props, secretsKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/platform', database: { ...props.database, masterSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/platform' } };
+    const tf = JSON.parse(Testing.synth(stack(keyed).s, true));
+    const doc = parseTemplated((Object.values(tf.resource.aws_iam_role_policy)[0] as { policy: string }).policy);
+    const bySid = (sid: string) => doc.Statement.find((st: { Sid: string }) => st.Sid === sid);
+
+    it('is least privilege: no AWS managed policy, every statement scoped (the rules of the pack agree)', () => {
+      expect(tf.resource.aws_iam_role_policy_attachment).toBeUndefined();
+      expect(leastPrivilegeFindings(doc)).toEqual([]);
+      const element = (type: string, config: Record<string, unknown>) => ({ kind: 'resource' as const, type, path: `payments-dev/${type}`, config });
+      const elements = [
+        ...Object.values(tf.resource.aws_iam_role_policy).map((c) => element('aws_iam_role_policy', c as Record<string, unknown>)),
+        ...Object.values(tf.resource.aws_iam_role).map((c) => element('aws_iam_role', c as Record<string, unknown>)),
+      ];
+      expect(evaluatePolicy(IAM_RULES, { stack: 'payments-dev', environment: dev, products: [], principals: new Set<string>(), resources: elements })).toEqual([]);
+    });
+
+    it('uses the keys in one statement, only through Secrets Manager', () => {
+      const kms = doc.Statement.filter((st: { Action: string[] }) => st.Action.some((a) => a.startsWith('kms:')));
+      expect(kms).toEqual([{
+        Sid: 'UseKeysThroughSecretsManager',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: ['arn:aws:kms:eu-west-1:123456789012:key/platform'],
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+      }]);
+    });
+
+    it('writes to its own log group only, and creates network interfaces only in its subnets and security groups', () => {
+      const [logs] = Object.values(tf.resource.aws_cloudwatch_log_group) as Array<{ name: string }>;
+      expect(logs.name).toBe('/mesh/dev/migrations/payments');
+      expect(bySid('WriteOwnLogs')).toEqual({ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [expect.stringMatching(/^<aws_cloudwatch_log_group\..*\.arn>:log-stream:\*$/)] });
+      expect(bySid('CreateNetworkInterfaces').Resource).toEqual([
+        'arn:aws:ec2:eu-west-1:123456789012:network-interface/*',
+        'arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-a',
+        'arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-b',
+        'arn:aws:ec2:eu-west-1:123456789012:security-group/sg-migrate',
+      ]);
+      expect(bySid('ManageNetworkInterfaces').Resource).toEqual(['arn:aws:ec2:eu-west-1:123456789012:network-interface/*']);
+      expect(bySid('DescribeNetwork')).toMatchObject({ Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: ['*'] });
+      const [fn] = resources(stack(keyed).s, LambdaFunction.tfResourceType);
+      expect(fn.logging_config).toEqual({ log_format: 'Text', log_group: expect.stringMatching(/aws_cloudwatch_log_group\..*\.name/) });
+      expect(doc.Statement.flatMap((st: { Action: string[] }) => st.Action).filter((a: string) => a.startsWith('logs:'))).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    });
+
+    it('is assumable by Lambda acting for this account only', () => {
+      const [role] = Object.values(tf.resource.aws_iam_role) as Array<{ assume_role_policy: string }>;
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      }]);
+    });
   });
 
   it('bundles the handler offline with its migrations, deterministically', () => {
@@ -165,15 +230,28 @@ describe('TLS to the database', () => {
     }
   });
 
-  it('fails to verify (but still encrypts) when no CA bundle is shipped', () => {
+  it('fails to connect when no CA bundle is shipped, unless the environment explicitly says DB_TLS_VERIFY=false', () => {
     const out = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
     try {
       const dir = bundleMigrationFunction(migrations, undefined, out);
       expect(readdirSync(dir)).not.toContain(CA_BUNDLE_FILE);
-      expect(tlsOptions(dir)).toEqual({ rejectUnauthorized: false });
+      expect(() => tlsOptions(dir, {})).toThrow(/refusing to connect to the database: no CA bundle.*Fix: set aws\.databaseTls\.caBundleFile/);
+      expect(() => tlsOptions(dir, { DB_TLS_VERIFY: 'true' })).toThrow(/refusing to connect/);
+      expect(tlsOptions(dir, { DB_TLS_VERIFY: 'false' })).toEqual({ rejectUnauthorized: false });
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('ships the CA bundle and says DB_TLS_VERIFY=true; fails to build with neither a bundle nor an explicit opt-out', () => {
+    const [fn] = resources(stack().s, LambdaFunction.tfResourceType);
+    expect(fn.environment.variables.DB_TLS_VERIFY).toBe('true');
+    const { caBundlePem: _ca, ...noCa } = props.database;
+    void _ca;
+    expect(() => stack({ ...props, database: noCa })).toThrow(/SinkMigrations payments-dev: the migration function verifies the database's TLS certificate, and no CA bundle was given/);
+    expect(() => stack({ ...props, database: { ...props.database, verifyServerCertificate: false } })).toThrow(/give one of them/);
+    const [unverified] = resources(stack({ ...props, database: { ...noCa, verifyServerCertificate: false } }).s, LambdaFunction.tfResourceType);
+    expect(unverified.environment.variables.DB_TLS_VERIFY).toBe('false');
   });
 });
 

@@ -77,7 +77,7 @@ describe('discovery through the compile cache', () => {
     writeFileSync(join(products, 'orders', 'typo.ts'), 'export const x = undefinedFunction();\n');
     expect(loadCompiledProducts(productFiles(products), products, cache)).toBeUndefined();
     const r = discoverProducts(products, work, { cacheDir: cache });
-    expect(r.problems).toEqual([expect.objectContaining({ product: 'products/orders/typo.ts', field: '(file)', message: 'the file could not be loaded: undefinedFunction is not defined' })]);
+    expect(r.problems).toEqual([expect.objectContaining({ product: 'products/orders/typo.ts', field: '(file)', message: expect.stringMatching(/^the file could not be loaded: undefinedFunction is not defined \(at products\/orders\/typo\.ts:1:\d+\)$/) })]);
     expect(r.entries.length).toBe(discoverProducts(products, work).entries.length);
   });
 
@@ -86,6 +86,8 @@ describe('discovery through the compile cache', () => {
     expect(loadCompiledProducts(productFiles(products), products, cache)).toBeUndefined();
     const cached = discoverProducts(products, work, { cacheDir: cache });
     expect(cached.problems).toEqual([expect.objectContaining({ product: 'products/orders/broken.ts', field: '(file)' })]);
+    // The compiler's own message, with file:line:column (1-based), not only "Transform failed".
+    expect(cached.problems[0].message).toMatch(/^the file does not compile: products\/orders\/broken\.ts:1:19: Expected identifier but found ";"\.$/);
     expect(cached).toEqual(discoverProducts(products, work));
   });
 

@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRetire } from '../../scripts/retire';
 import { runReview } from '../../scripts/review';
+import { retireCommand } from '../../contracts/retire/retired';
+import { FIXTURE_LOCKS } from '../helpers';
 import { PAYMENTS, REFUNDS, synth } from '../contracts/review/mesh-fixtures';
 
 const quiet = () => {
@@ -41,9 +43,24 @@ describe('npm run review', () => {
   });
 });
 
+/** A project folder with the fixture contracts' locks (retiring needs the version's lock). */
+function lockedProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'retire-'));
+  cpSync(FIXTURE_LOCKS, join(root, 'contracts', 'locks'), { recursive: true });
+  return root;
+}
+
+/** What npm hands a script for a pasted `npm run <script> …` line: the words after `--` (without it, npm keeps the flags). */
+function pasted(command: string): string[] {
+  const words = [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+  expect(words.slice(0, 2)).toEqual(['npm', 'run']);
+  expect(words[3]).toBe('--');
+  return words.slice(4);
+}
+
 describe('npm run contracts:retire', () => {
   it('records the retirement sorted, with reason and author; replaces an earlier entry', () => {
-    const root = mkdtempSync(join(tmpdir(), 'retire-'));
+    const root = lockedProject();
     const { log } = quiet();
     expect(runRetire(['payments/refund-events@1', '--reason', 'refunds moved into payment-events', '--by', 'ana'], root, log)).toBe(0);
     expect(runRetire(['orders/order-state@v1', '--reason=replaced by order-state v2', '--by=bo'], root, log)).toBe(0);
@@ -54,8 +71,25 @@ describe('npm run contracts:retire', () => {
     ]);
   });
 
+  it('fails if the version has no lock: nothing to retire, nothing written, the near id suggested', () => {
+    const root = lockedProject();
+    const { lines, log } = quiet();
+    expect(runRetire(['logistics/nope@1', '--reason', 'it never existed anyway'], root, log)).toBe(2);
+    expect(lines.join('\n')).toMatch(/logistics\/nope@v1 has no lock \(contracts\/locks\/logistics\/nope\.v1\.lock\.json is missing\)/);
+    expect(runRetire(['payments/refund-event@1', '--reason', 'a typo in the name'], root, log)).toBe(2);
+    expect(lines.join('\n')).toMatch(/Did you mean payments\/refund-events@v1\?/);
+    expect(existsSync(join(root, 'contracts/retired.json'))).toBe(false);
+  });
+
+  it('works as the review and synth print it, pasted (the flags after --)', () => {
+    const root = lockedProject();
+    const args = pasted(retireCommand('payments/refund-events@v1').replace('"…"', '"refunds moved into payment-events v2"'));
+    expect(runRetire(args, root, quiet().log)).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'contracts/retired.json'), 'utf8'))).toEqual([expect.objectContaining({ id: 'payments/refund-events@v1', reason: 'refunds moved into payment-events v2' })]);
+  });
+
   it('fails if the id is malformed or the reason is missing (exit 2, nothing written)', () => {
-    const root = mkdtempSync(join(tmpdir(), 'retire-'));
+    const root = lockedProject();
     const { lines, log } = quiet();
     expect(runRetire(['payments/RefundEvents', '--reason', 'whatever it is'], root, log)).toBe(2);
     expect(runRetire(['payments/refund-events@1'], root, log)).toBe(2);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { synthesizeMesh } from '../../stacks/app';
 import { copyExampleContracts } from '../helpers';
 
@@ -10,7 +10,7 @@ const root = join(__dirname, '..', '..');
 /** Runs the real app (`app.synth()`) on a copy of the example products. */
 function synth(productsDir: string, outdir: string) {
   const messages: string[] = [];
-  const code = synthesizeMesh({ productsDir, outdir, root, log: { info: (m) => messages.push(m), error: (m) => messages.push(m) } });
+  const code = synthesizeMesh({ productsDir, outdir, root, retiredFile: join(dirname(productsDir), 'retired.json'), log: { info: (m) => messages.push(m), error: (m) => messages.push(m) } });
   return { code, output: messages.join('\n') };
 }
 

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { DomainStack } from '../../stacks/domain-stack';
 import type { StackPlan } from '../../contracts/mesh';
-import { dev, prod } from '../helpers';
+import { dev, FIXTURE_MIGRATIONS, prod } from '../helpers';
 import { DEPLOYMENT, deployedSpec, parseTemplated, plan, resources, synthAll } from '../aws-helpers';
 import { CONSUMER_SHUTDOWN_BUDGET_MS, CONSUMER_STOP_TIMEOUT_SECONDS } from '../../contracts/derive/consumer-shutdown';
 
@@ -149,6 +149,45 @@ describe('a domain stack with a deployed consumer', () => {
     ]);
     expect(dlq.metric_query[0].expression).toBe('FILL(b1, 0) + FILL(b2, 0) + FILL(b3, 0)');
     for (const a of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\..*\.arn\}$/)]);
+  });
+
+  it('encrypts the alert topic with the environment\'s alarms key and lets CloudWatch publish for the product\'s alarms only', () => {
+    const [topic] = resources(tf, 'aws_sns_topic');
+    expect(topic.kms_master_key_id).toBe('${data.terraform_remote_state.Platform.outputs.alarms_kms_key_arn}');
+    const [topicPolicy] = resources(tf, 'aws_sns_topic_policy');
+    expect(topicPolicy.arn).toMatch(/^\$\{aws_sns_topic\..*\.arn\}$/);
+    expect(parseTemplated(topicPolicy.policy).Statement).toEqual([{
+      Sid: 'CloudWatchAlarmsOfThisProductPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: expect.stringMatching(/^<aws_sns_topic\..*\.arn>$/),
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111111111111' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:111111111111:alarm:mesh-prod-payments-payment-events-v1-*' },
+      },
+    }]);
+    // Every alarm of the product is one the topic policy admits.
+    for (const a of resources(tf, 'aws_cloudwatch_metric_alarm')) expect(a.alarm_name).toMatch(/^mesh-prod-payments-payment-events-v1-/);
+  });
+
+  it('fails if any stack (platform, identities, domain) does not require Terraform 1.11 or later', () => {
+    expect(Object.keys(all).sort()).toEqual(['identities-dev', 'identities-prod', 'payments-dev', 'payments-prod', 'platform-dev', 'platform-prod']);
+    for (const t of Object.values(all)) expect(t.terraform.required_version).toBe('>= 1.11');
+  });
+
+  it('encrypts the service\'s log group with the platform key', () => {
+    expect(resources(tf, 'aws_cloudwatch_log_group')[0]).toMatchObject({ name: '/mesh/prod/payments/payment-events-v1/ledger', kms_key_id: KEY_REF });
+  });
+
+  it('starts a sink consumer\'s service only after the migration function ran (its login secret holds a value then)', () => {
+    const sinkAndDeployment = deployedSpec({ consumers: [{ name: 'ledger', principal: 'User:ledger-sink', sink: { postgres: { mode: 'upsert' } }, deployment: DEPLOYMENT }] });
+    const stackPlan = plan([sinkAndDeployment], [dev]).stacks[0];
+    const t = JSON.parse(Testing.synth(new DomainStack(Testing.app(), stackPlan, { migrationsRoot: FIXTURE_MIGRATIONS }), true));
+    const [invocation] = Object.keys(t.resource.aws_lambda_invocation);
+    expect(resources(t, 'aws_ecs_service')[0].depends_on).toEqual([`aws_lambda_invocation.${invocation}`]);
+    // A service that does not sink waits for nothing.
+    expect(resources(tf, 'aws_ecs_service')[0].depends_on).toBeUndefined();
   });
 
   it('reaches the database only for a sink, and reads its login secret by the naming rule', () => {

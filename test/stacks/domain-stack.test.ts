@@ -7,13 +7,13 @@ import { discoverProducts } from '../../contracts/discover';
 import { defineDataProduct } from '../../contracts/dsl/data-product';
 import { planMesh, type StackPlan } from '../../contracts/mesh';
 import { DomainStack } from '../../stacks/domain-stack';
-import { dev, FIXTURE_PRODUCTS, prod, spec } from '../helpers';
+import { dev, FIXTURE_MIGRATIONS, FIXTURE_PRODUCTS, prod, spec } from '../helpers';
 
 const root = join(__dirname, '..', '..');
 
 function synthStack(plan: StackPlan): string {
   const app = Testing.app();
-  return Testing.synth(new DomainStack(app, plan), true);
+  return Testing.synth(new DomainStack(app, plan, { migrationsRoot: FIXTURE_MIGRATIONS }), true);
 }
 
 function examplePlan(name: string): StackPlan {

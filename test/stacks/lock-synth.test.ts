@@ -68,11 +68,10 @@ describe('contracts:lock and synth', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  const v2 = original.replace("'REFUNDED', ", '').replace('version: 1,', 'version: 2,').replace('paymentEvents', 'paymentEventsV2');
+
   it('the next major version beside the old one, once locked, synthesizes both topics', () => {
-    write({
-      'payment-events.ts': original,
-      'payment-events.v2.ts': original.replace("'REFUNDED', ", '').replace('version: 1,', 'version: 2,').replace('paymentEvents', 'paymentEventsV2'),
-    });
+    write({ 'payment-events.ts': original, 'payment-events.v2.ts': v2 });
     expect(synth().out).toMatch(/payment-events@v2: \(lock\): the contract has no lock/);
     expect(lock().code).toBe(0);
     expect(synth().code).toBe(0);
@@ -82,7 +81,7 @@ describe('contracts:lock and synth', () => {
   });
 
   it('an accepted change makes the lock stale until contracts:lock appends it', () => {
-    write({ 'payment-events.ts': original.replace('merchantId: z.string().max(64),', 'merchantId: z.string().max(64),\n    channel: z.string().max(20).optional(),') });
+    write({ 'payment-events.ts': original.replace('merchantId: z.string().max(64),', 'merchantId: z.string().max(64),\n    channel: z.string().max(20).optional(),'), 'payment-events.v2.ts': v2 });
     const s = synth();
     expect(s.code).toBe(1);
     expect(s.out).toMatch(/payment-events@v1: \(lock\): the contract differs from the last shape in its lock \(the lock is stale\).*npm run contracts:lock/);

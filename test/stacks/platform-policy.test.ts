@@ -23,7 +23,7 @@ describe('policy guardrails on the platform and identities stacks', () => {
   it('fails if a platform resource breaks an error rule (a log group without retention)', () => {
     const stacks = buildStacks(Testing.app(), plan([deployedSpec()], [prod]));
     const platform = stacks.find((s) => s.node.id === 'platform-prod')!;
-    new CloudwatchLogGroup(platform, 'Unbounded', { name: '/mesh/prod/unbounded' });
+    new CloudwatchLogGroup(platform, 'Unbounded', { name: '/mesh/prod/unbounded', kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/platform' });
     const policy = meshPolicyOf(platform)!;
     expect(() => Testing.synth(platform)).toThrow(/1 policy error in stack platform-prod;.*\n.*\[CM-LOG-1\] error: platform-prod\/Unbounded/);
     expect(policy.findings.filter((f) => f.level === 'error' && !f.suppressed).map((f) => `${f.rule} ${f.path}`)).toEqual([

@@ -3,6 +3,7 @@ import { PlatformStack } from '../../stacks/platform-stack';
 import { dev, prod } from '../helpers';
 import { parseTemplated, resources } from '../aws-helpers';
 import { leastPrivilegeFindings } from '../../contracts/platform/iam-rules';
+import { alarmsKeyPolicy, platformKeyPolicy } from '../../contracts/platform/key-policies';
 
 const synth = (env: typeof dev) => JSON.parse(Testing.synth(new PlatformStack(Testing.app(), env), true));
 
@@ -42,11 +43,26 @@ describe('platform-<env>', () => {
     expect(d.lifecycle).toBeUndefined();
   });
 
-  it('fails if prod could lose its data: key, cluster and database are prevent_destroy there', () => {
+  it('fails if prod could lose its data: keys, cluster and database are prevent_destroy there', () => {
     for (const t of ['aws_kms_key', 'aws_msk_cluster', 'aws_db_instance']) {
-      expect(resources(tfProd, t)[0].lifecycle).toEqual({ prevent_destroy: true });
-      expect(resources(tfDev, t)[0].lifecycle).toBeUndefined();
+      for (const r of resources(tfProd, t)) expect(r.lifecycle).toEqual({ prevent_destroy: true });
+      for (const r of resources(tfDev, t)) expect(r.lifecycle).toBeUndefined();
     }
+  });
+
+  it('requires Terraform 1.11 or later (ephemeral resources, write-only attributes)', () => {
+    expect(tfDev.terraform.required_version).toBe('>= 1.11');
+  });
+
+  it('pins rds.force_ssl = 1 in a parameter group of its own, attached to the instance', () => {
+    const [group] = resources(tfProd, 'aws_db_parameter_group');
+    expect(group).toMatchObject({ name: 'mesh-prod-postgres17', family: 'postgres17', lifecycle: { create_before_destroy: true } });
+    expect(group.parameter).toEqual([{ name: 'rds.force_ssl', value: '1', apply_method: 'pending-reboot' }]);
+    expect(resources(tfProd, 'aws_db_instance')[0].parameter_group_name).toMatch(/^\$\{aws_db_parameter_group\..*\.name\}$/);
+  });
+
+  it('encrypts the brokers\' log group with the platform key', () => {
+    expect(resources(tfDev, 'aws_cloudwatch_log_group')[0].kms_key_id).toBe('${aws_kms_key.Key.arn}');
   });
 
   it('uses the existing network and puts the environment in account-wide names', () => {
@@ -58,7 +74,7 @@ describe('platform-<env>', () => {
       expect(sg.ingress).toBeUndefined();
     }
     expect(resources(tfDev, 'aws_ecs_cluster')[0].name).toBe('mesh-dev');
-    expect(resources(tfDev, 'aws_kms_alias')[0].name).toBe('alias/mesh-dev-kafka');
+    expect(resources(tfDev, 'aws_kms_alias').map((a) => a.name).sort()).toEqual(['alias/mesh-dev-alarms', 'alias/mesh-dev-kafka']);
     expect(resources(tfDev, 'aws_cloudwatch_log_group')[0]).toMatchObject({ name: '/mesh/dev/msk/mesh-dev', retention_in_days: 7 });
     expect(resources(tfProd, 'aws_cloudwatch_log_group')[0].retention_in_days).toBe(90);
   });
@@ -70,9 +86,16 @@ describe('platform-<env>', () => {
     expect(ingress[0].cidr_ipv4).toBeUndefined();
   });
 
-  it('rotates the platform key and exports what other stacks read', () => {
-    expect(resources(tfDev, 'aws_kms_key')[0].enable_key_rotation).toBe(true);
-    expect(Object.keys(tfDev.output).sort()).toEqual(expect.arrayContaining(['bootstrap_brokers_sasl_scram', 'broker_security_group_id', 'kms_key_arn', 'msk_cluster_arn']));
+  it('rotates both keys and exports what other stacks read', () => {
+    for (const k of resources(tfDev, 'aws_kms_key')) expect(k.enable_key_rotation).toBe(true);
+    expect(Object.keys(tfDev.output).sort()).toEqual(expect.arrayContaining(['alarms_kms_key_arn', 'bootstrap_brokers_sasl_scram', 'broker_security_group_id', 'kms_key_arn', 'msk_cluster_arn']));
+  });
+
+  it('gives each key the policy of contracts/platform/key-policies.ts, written explicitly', () => {
+    const keys = Object.entries(tfDev.resource.aws_kms_key as Record<string, { policy: string }>);
+    const policyOf = (prefix: string) => JSON.parse(keys.find(([id]) => id === prefix)![1].policy);
+    expect(policyOf('Key')).toEqual(platformKeyPolicy(dev));
+    expect(policyOf('AlarmsKey')).toEqual(alarmsKeyPolicy(dev));
   });
 
   it('fails if an environment has no aws settings', () => {

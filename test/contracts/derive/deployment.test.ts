@@ -34,6 +34,14 @@ describe('deriveDeployments', () => {
     ]);
   });
 
+  it('fails with a remedy that still works once the partitions are locked: grow them (event) or a new major (entity)', () => {
+    const event = deriveDeployments(withDeployment({ ...DEPLOYMENT, maxTasks: 6 }), 4, prod, { locked: true }).problems[0];
+    expect(event.fix).toBe('set maxTasks to 4 or fewer; for more tasks the topic needs more partitions, which the lock keeps fixed: add partitions: { grow: { prod: 6 } } to the contract and run `npm run contracts:lock` (Kafka adds partitions in place, but keys move to other partitions, so per-key order breaks across the growth).');
+    expect(event.fix).not.toMatch(/throughput/);
+    const entity = deriveDeployments({ ...withDeployment({ ...DEPLOYMENT, maxTasks: 6 }), kind: 'entity' }, 4, prod, { locked: true }).problems[0];
+    expect(entity.fix).toMatch(/declare the next major version \(a new contract file with version: 2, a new topic\)/);
+  });
+
   it('fails synth with a ContractError in prod when maxTasks exceeds the partitions', () => {
     expect(() => plan([deployedSpec({}, { ...DEPLOYMENT, maxTasks: 6 })], [prod])).toThrow(ContractError);
     try {

@@ -32,4 +32,10 @@ describe('derivePartitions', () => {
       'peak 2,000 msg/s × 400 B = 0.8 MB/s; ×2 headroom over 1 MB/s and 1,000 msg/s per partition → 4',
     );
   });
+
+  it('shows a small byte rate in a unit that does not round it to 0, and one partition in the singular', () => {
+    expect(derivePartitions(t(1, 100), dev).reason).toBe('peak 1 msg/s × 100 B = 100 B/s; ×2 headroom over 1 MB/s and 1,000 msg/s per partition → 1');
+    expect(derivePartitions(t(20, 250), dev).reason).toMatch(/= 5 kB\/s;/);
+    expect(derivePartitions(t(0.001, 10), dev).reason).toMatch(/^peak 0\.001 msg\/s × 10 B = 0\.01 B\/s;/);
+  });
 });

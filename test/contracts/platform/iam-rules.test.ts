@@ -19,6 +19,12 @@ describe('leastPrivilegeFindings', () => {
   it('fails if a scopable action gets resource "*"', () => {
     expect(leastPrivilegeFindings({ Statement: { Effect: 'Allow', Action: ['kms:Decrypt', 'ecr:GetAuthorizationToken'], Resource: '*' } })[0].message).toMatch(/resource "\*" for kms:Decrypt,/);
   });
+  it('fails if a KMS key may be used without kms:ViaService (the migration function\'s old statements)', () => {
+    expect(leastPrivilegeFindings({ Statement: [{ Sid: 'Old', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: ['arn:aws:kms:eu-west-1:1:key/k'] }] })).toEqual([
+      { statement: 'Old', message: expect.stringMatching(/^kms:GenerateDataKey, kms:Decrypt without a kms:ViaService condition/) },
+    ]);
+    expect(leastPrivilegeFindings({ Statement: [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:eu-west-1:1:key/k'], Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }] })).toEqual([]);
+  });
   it('fails if NotAction or NotResource is used', () => {
     expect(leastPrivilegeFindings({ Statement: [{ Effect: 'Allow', NotAction: 'iam:*', NotResource: 'x' }] })).toHaveLength(2);
   });

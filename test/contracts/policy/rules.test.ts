@@ -3,9 +3,10 @@ import { MESH_RULES } from '../../../contracts/policy/pack';
 import { POLICY_RULE_IDS } from '../../../contracts/policy/rule-ids';
 import type { PolicyResource, PolicyRule } from '../../../contracts/policy/rule';
 import { CONSUMER_HAS_GROUP_ACL, ACL_PRINCIPAL_NAMED, NO_WILDCARD_ACL } from '../../../contracts/policy/rules/acl-rules';
-import { NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE } from '../../../contracts/policy/rules/iam-rules';
+import { KMS_VIA_SERVICE, NO_AWS_MANAGED_POLICY, NO_STAR_RESOURCE, NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE, SERVICE_TRUST_SOURCE_ACCOUNT } from '../../../contracts/policy/rules/iam-rules';
+import { ALARM_TARGET_KEY } from '../../../contracts/policy/rules/alarm-rules';
 import { PROD_PREVENT_DESTROY } from '../../../contracts/policy/rules/lifecycle-rules';
-import { LOG_GROUP_RETENTION } from '../../../contracts/policy/rules/log-rules';
+import { LOG_GROUP_ENCRYPTED, LOG_GROUP_RETENTION } from '../../../contracts/policy/rules/log-rules';
 import { NO_SECRET_LITERAL, secretLiterals } from '../../../contracts/policy/rules/secret-rules';
 import { migrationDrops, NO_DROPPING_MIGRATION } from '../../../contracts/policy/rules/sql-rules';
 import {
@@ -175,6 +176,29 @@ describe('CM-SQL-1 no dropping migration', () => {
     expect(NO_DROPPING_MIGRATION.check(r, ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('DROP COLUMN') });
   });
   it('is not applicable to a resource without SQL', () => expect(verdict(NO_DROPPING_MIGRATION, topicElement(plan))).toBe('NOT_APPLICABLE'));
+
+  it('holds for what the generator writes when a field becomes optional or its bounds widen (no data lost)', () => {
+    expect(migrationDrops('ALTER TABLE "p"."t" ALTER COLUMN "c" DROP NOT NULL;')).toEqual([]);
+    expect(migrationDrops('ALTER TABLE "p"."t" DROP CONSTRAINT IF EXISTS "t_c_check", ADD CONSTRAINT "t_c_check" CHECK (c <= 10);')).toEqual([]);
+    expect(migrationDrops('ALTER TABLE t ALTER COLUMN c DROP NOT NULL, DROP COLUMN d;')).toEqual(['DROP COLUMN']);
+  });
+
+  describe('in the migrations bundled with the migration function (an asset\'s migrations.json)', () => {
+    const bundle = (migrations: Array<{ id: string; sql: string }>) => element('terraform_asset', { path: 'assets/x/archive.zip', files: { 'migrations.json': migrations } }, 'asset', 'payments-prod/PostgresSinks/Bundle');
+    it('holds for additive migrations', () => {
+      expect(verdict(NO_DROPPING_MIGRATION, bundle([{ id: 'payments/a.v1/ledger/0001_create.sql', sql: 'CREATE TABLE t (x int);' }]))).toBe('COMPLIANT');
+    });
+    it('fails if a bundled migration drops something, naming the migration', () => {
+      const r = bundle([
+        { id: 'payments/a.v1/ledger/0001_create.sql', sql: 'CREATE TABLE t (x int);' },
+        { id: 'payments/a.v1/ledger/0002_x.sql', sql: 'DROP TABLE t;' },
+      ]);
+      expect(NO_DROPPING_MIGRATION.check(r, ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: 'the migrations bundled at payments-prod/PostgresSinks/Bundle contain DROP TABLE (payments/a.v1/ledger/0002_x.sql).' });
+    });
+    it('is not applicable to an asset without SQL', () => {
+      expect(verdict(NO_DROPPING_MIGRATION, element('terraform_asset', { path: 'a', files: {} }, 'asset'))).toBe('NOT_APPLICABLE');
+    });
+  });
 });
 
 describe('CM-IAM-1 and CM-IAM-2 IAM grants', () => {
@@ -196,6 +220,67 @@ describe('CM-IAM-1 and CM-IAM-2 IAM grants', () => {
     expect(verdict(NO_WILDCARD_SECRET_RESOURCE, policy([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-west-1:123456789012:key/*' }]))).toBe('NON_COMPLIANT');
   });
   it('is not applicable to a policy that is a reference', () => expect(verdict(NO_WILDCARD_ACTION, element('aws_iam_policy', { policy: '${data.aws_iam_policy_document.x.json}' }))).toBe('NOT_APPLICABLE'));
+});
+
+describe('CM-IAM-3 to CM-IAM-6: the old form of the migration function\'s IAM is caught', () => {
+  const policy = (statements: unknown[]) => element('aws_iam_policy', { name: 'p', policy: policyDoc(statements) });
+  const key = 'arn:aws:kms:eu-west-1:123456789012:key/platform';
+
+  it('CM-IAM-3 fails if an AWS managed policy is attached (AWSLambdaVPCAccessExecutionRole), and holds for a customer one', () => {
+    const attach = (arn: string) => element('aws_iam_role_policy_attachment', { role: 'migrate', policy_arn: arn });
+    expect(NO_AWS_MANAGED_POLICY.check(attach('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'), ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('AWSLambdaVPCAccessExecutionRole') });
+    expect(verdict(NO_AWS_MANAGED_POLICY, element('aws_iam_role', { name: 'r', managed_policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }))).toBe('NON_COMPLIANT');
+    expect(verdict(NO_AWS_MANAGED_POLICY, attach('arn:aws:iam::123456789012:policy/mesh-dev-kafka-admin'))).toBe('COMPLIANT');
+    expect(verdict(NO_AWS_MANAGED_POLICY, element('aws_iam_role', { name: 'r' }))).toBe('NOT_APPLICABLE');
+  });
+
+  it('CM-IAM-4 fails if a key may be used directly, and holds through Secrets Manager only', () => {
+    expect(verdict(KMS_VIA_SERVICE, policy([{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] }]))).toBe('NON_COMPLIANT');
+    expect(verdict(KMS_VIA_SERVICE, policy([{ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [key] }]))).toBe('NON_COMPLIANT');
+    const via = { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } };
+    expect(verdict(KMS_VIA_SERVICE, policy([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [key], Condition: via }]))).toBe('COMPLIANT');
+    const doc = element('aws_iam_policy_document', { statement: [{ effect: 'Allow', actions: ['kms:Decrypt'], resources: [key], condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-1.amazonaws.com'] }] }] }, 'data');
+    expect(verdict(KMS_VIA_SERVICE, doc)).toBe('COMPLIANT');
+    expect(verdict(KMS_VIA_SERVICE, policy([{ Effect: 'Allow', Action: ['kms:DescribeKey'], Resource: [key] }]))).toBe('NOT_APPLICABLE');
+  });
+
+  it('CM-IAM-5 fails if a scopable action gets "*" (the managed policy\'s logs on every log group), and holds for the Describe actions', () => {
+    expect(NO_STAR_RESOURCE.check(policy([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'ec2:CreateNetworkInterface'], Resource: '*' }]), ctx)).toEqual({
+      verdict: 'NON_COMPLIANT', detail: expect.stringContaining('logs:CreateLogStream, logs:PutLogEvents, ec2:CreateNetworkInterface on "*"'),
+    });
+    expect(verdict(NO_STAR_RESOURCE, policy([{ Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: ['*'] }]))).toBe('COMPLIANT');
+  });
+
+  it('CM-IAM-6 fails if a service may assume a role for any account, and holds with aws:SourceAccount', () => {
+    const role = (condition?: unknown) => element('aws_iam_role', { name: 'migrate', assume_role_policy: policyDoc([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }]) });
+    expect(SERVICE_TRUST_SOURCE_ACCOUNT.check(role(), ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('lets lambda.amazonaws.com assume it for any account') });
+    expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, role({ StringEquals: { 'aws:SourceAccount': '123456789012' } }))).toBe('COMPLIANT');
+    expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, element('aws_iam_role', { name: 'r', assume_role_policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }]) }))).toBe('NOT_APPLICABLE');
+  });
+});
+
+describe('CM-LOG-2 log group encryption', () => {
+  it('holds with a customer-managed key', () => expect(verdict(LOG_GROUP_ENCRYPTED, element('aws_cloudwatch_log_group', { name: '/mesh/x', kms_key_id: '${aws_kms_key.Key.arn}' }))).toBe('COMPLIANT'));
+  it('fails if the log group has no kms_key_id', () => expect(verdict(LOG_GROUP_ENCRYPTED, element('aws_cloudwatch_log_group', { name: '/mesh/x', retention_in_days: 7 }))).toBe('NON_COMPLIANT'));
+});
+
+describe('CM-ALARM-1 alarm targets CloudWatch can publish to', () => {
+  const topic = (key: string, name = 'alerts') => ({ ...element('aws_sns_topic', { name, kms_master_key_id: key }), address: `aws_sns_topic.${name}` });
+  const alarm = (target: string) => element('aws_cloudwatch_metric_alarm', { alarm_name: 'mesh-prod-x-lag', alarm_actions: [`\${aws_sns_topic.${target}.arn}`], ok_actions: [`\${aws_sns_topic.${target}.arn}`] });
+  const withResources = (...rs: PolicyResource[]) => contextOf(plan, prod, rs);
+
+  it('fails if an alarm sends to a topic encrypted with the AWS managed key', () => {
+    const t = topic('alias/aws/sns');
+    expect(ALARM_TARGET_KEY.check(t, withResources(t, alarm('alerts')))).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('alias/aws/sns') });
+    const arn = topic('arn:aws:kms:eu-west-1:111111111111:alias/aws/sns');
+    expect(ALARM_TARGET_KEY.check(arn, withResources(arn, alarm('alerts'))).verdict).toBe('NON_COMPLIANT');
+  });
+  it('holds for a customer-managed key, and does not apply to a topic no alarm sends to', () => {
+    const t = topic('${data.terraform_remote_state.Platform.outputs.alarms_kms_key_arn}');
+    expect(ALARM_TARGET_KEY.check(t, withResources(t, alarm('alerts'))).verdict).toBe('COMPLIANT');
+    const other = topic('alias/aws/sns', 'other');
+    expect(ALARM_TARGET_KEY.check(other, withResources(other, alarm('alerts'))).verdict).toBe('NOT_APPLICABLE');
+  });
 });
 
 describe('CM-LOG-1 log group retention', () => {

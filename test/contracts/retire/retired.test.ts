@@ -22,13 +22,14 @@ describe('synth with a broken contracts/retired.json', () => {
     const { join, resolve } = require('node:path') as typeof import('node:path');
     const { tmpdir } = require('node:os') as typeof import('node:os');
     const { synthesizeMesh } = require('../../../stacks/app') as typeof import('../../../stacks/app');
+    const { fixtureSynth } = require('../../helpers') as typeof import('../../helpers');
     const work = mkdtempSync(join(tmpdir(), 'retired-broken-'));
     writeFileSync(join(work, 'retired.json'), '[{"id":"payments","reason":"x"}]');
     const errors: string[] = [];
     const root = resolve(__dirname, '../../..');
     const outdir = join(work, 'cdktf.out');
-    expect(synthesizeMesh({ root, outdir, retiredFile: join(work, 'retired.json'), log: { info: () => undefined, error: (m) => errors.push(m) } })).toBe(1);
-    expect(errors.join('\n')).toMatch(/contracts\/retired\.json: \(file\): .*id "payments" is not <domain>\/<name>@v<version>/);
+    expect(synthesizeMesh({ ...fixtureSynth(), root, outdir, retiredFile: join(work, 'retired.json'), log: { info: () => undefined, error: (m) => errors.push(m) } })).toBe(1);
+    expect(errors.join('\n')).toMatch(/retired\.json: \(file\): .*retired\.json\[0\]: id "payments" is not <domain>\/<name>@v<version>/);
     expect(existsSync(outdir)).toBe(false);
   });
 });

@@ -68,3 +68,22 @@ describe('IAM policy documents (data sources)', () => {
     expect(d[0].message).toContain('allows kafka-cluster:WriteData on arn:aws:kafka:eu-west-1:1:topic/mesh/*/payments.payment-events.v1');
   });
 });
+
+describe('the platform database and the migration function', () => {
+  const db = (extra: Record<string, unknown>) => ({ aws_db_instance: { Instance: { identifier: 'mesh-prod-postgres', engine: 'postgres', lifecycle: { prevent_destroy: true }, ...extra } } });
+  it('warns that a new parameter group applies only after a reboot, naming the command', () => {
+    const d = dangersOf(output('platform-prod', db({})), output('platform-prod', db({ parameter_group_name: '${aws_db_parameter_group.Parameters.name}' })));
+    expect(d.map((x) => [x.code, x.level])).toEqual([['CM-DANGER-DB-REBOOT', 'warning']]);
+    expect(d[0].message).toMatch(/applies it only after a reboot.*aws rds reboot-db-instance --db-instance-identifier mesh-prod-postgres/);
+  });
+  it('holds: an unchanged parameter group needs no reboot', () => {
+    const same = db({ parameter_group_name: '${aws_db_parameter_group.Parameters.name}' });
+    expect(dangersOf(output('platform-prod', same), output('platform-prod', same))).toEqual([]);
+  });
+  it('warns when the migration function stops verifying the database certificate', () => {
+    const fn = (verify: string) => ({ aws_lambda_function: { MigrationFunction: { function_name: 'cm-payments-prod-pg-migrate', environment: { variables: { DB_TLS_VERIFY: verify } } } } });
+    const d = dangersOf(output('payments-prod', fn('true')), output('payments-prod', fn('false')));
+    expect(d.map((x) => [x.code, x.level])).toEqual([['CM-DANGER-TLS-UNVERIFIED', 'warning']]);
+    expect(dangersOf(output('payments-prod', fn('true')), output('payments-prod', fn('true')))).toEqual([]);
+  });
+});

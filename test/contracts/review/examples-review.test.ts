@@ -10,11 +10,17 @@ import { copyExampleContracts } from '../../helpers';
 const root = resolve(__dirname, '../../..');
 const quiet = { info: () => undefined, error: () => undefined };
 
-/** Synthesizes a copy of the example products, minus `without`, into a fresh folder. */
+/**
+ * Synthesizes a copy of the example products, minus `without` — its file and its lock, since synth refuses a lock
+ * without its contract: the review is the guard for a change that deletes both — into a fresh folder.
+ */
 function synthExamples(without?: string): string {
   const work = mkdtempSync(join(tmpdir(), 'examples-review-'));
   const products = copyExampleContracts(work);
-  if (without) rmSync(join(products, without));
+  if (without) {
+    rmSync(join(products, without));
+    rmSync(join(work, 'locks', without.replace(/\.ts$/, '.v1.lock.json')));
+  }
   const outdir = join(work, 'cdktf.out');
   expect(synthesizeMesh({ root, productsDir: products, outdir, retiredFile: join(work, 'retired.json'), log: quiet })).toBe(0);
   return outdir;

@@ -20,7 +20,7 @@ export interface Fixture {
 }
 
 export const REFUNDS: Fixture = {
-  overrides: { name: 'refund-events', key: 'refundId', retention: { days: 14 }, throughput: { peakMessagesPerSecond: 50, averageMessageBytes: 300 }, consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }] },
+  overrides: { name: 'refund-events', key: 'refundId', retention: { days: 14 }, throughput: { peakMessagesPerSecond: 50, averageMessageBytes: 150 }, consumers: [{ name: 'ledger', principal: 'User:ledger-sink' }] },
   schema: 'z.object({ refundId: z.uuid(), paymentId: z.uuid(), amountMinor: z.int().nonnegative(), occurredAt: z.iso.datetime() })',
 };
 export const PAYMENTS: Fixture = {};
@@ -32,7 +32,10 @@ export function synth(products: Readonly<Record<string, Fixture>>, retired: read
   mkdirSync(productsDir);
   for (const [file, f] of Object.entries(products)) {
     const overrides = JSON.stringify(f.overrides ?? {});
-    writeFileSync(join(productsDir, `${file}.ts`), [
+    // In its domain's folder, as synth requires (the default contract's domain is payments).
+    const folder = join(productsDir, String(f.overrides?.domain ?? 'payments'));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `${file}.ts`), [
       `import { defineDataProduct, z } from ${JSON.stringify(join(ROOT, 'contracts/index'))};`,
       `import { spec } from ${JSON.stringify(join(ROOT, 'test/helpers'))};`,
       'void z;',

@@ -47,6 +47,35 @@ describe('review of a change', () => {
     expect(edges(r, 'removed')).toEqual(expect.arrayContaining(['U_payments_api -> T_payments_refund_events_v1', 'T_payments_refund_events_v1 -> U_ledger_sink']));
   });
 
+  it('retires a product whose principals and sink nothing else uses: every destroy that follows is acknowledged, exit 0', () => {
+    const alone: Fixture = {
+      overrides: {
+        ...REFUNDS.overrides,
+        producer: { principal: 'User:refund-service' },
+        consumers: [{ name: 'audit', principal: 'User:refund-auditor', sink: { postgres: { mode: 'append' } } }],
+      },
+      schema: REFUNDS.schema,
+    };
+    const before = synth({ payments: PAYMENTS, refunds: alone }).output;
+    const retiredReview = reviewMesh(before, synth({ payments: PAYMENTS }, [{ id: 'payments/refund-events@v1', reason: 'refunds now travel in payment-events v1', by: 'payments-core' }]).output);
+    const errors = retiredReview.dangers.filter((d) => d.level === 'error');
+    expect(errors.map((d) => d.address.split('.')[0] === 'aws_secretsmanager_secret' || d.address.startsWith('aws_lambda') ? `${d.stack} ${d.message.split(' is destroyed')[0]}` : undefined).filter(Boolean).sort()).toEqual([
+      'identities-prod aws_secretsmanager_secret at identities-prod/refund-auditor/Secret',
+      'identities-prod aws_secretsmanager_secret at identities-prod/refund-service/Secret',
+      'payments-prod aws_lambda_function at payments-prod/PostgresSinks/MigrationFunction',
+      'payments-prod aws_lambda_invocation at payments-prod/PostgresSinks/ApplyMigrations',
+      'payments-prod aws_secretsmanager_secret at payments-prod/PostgresSinks/Login-payments__audit',
+    ]);
+    expect(errors.every((d) => d.acknowledged === 'payments/refund-events@v1 retired by payments-core: refunds now travel in payment-events v1')).toBe(true);
+    expect(retiredReview.exitCode).toBe(0);
+    // Deleted without the retirement, the same destroys block, each saying how to retire.
+    const deleted = reviewMesh(before, synth({ payments: PAYMENTS }).output);
+    expect(deleted.exitCode).toBe(1);
+    const secret = deleted.dangers.find((d) => d.address.startsWith('aws_secretsmanager_secret') && d.stack === 'identities-prod');
+    expect(secret?.acknowledged).toBeUndefined();
+    expect(secret).toMatchObject({ level: 'error', message: expect.stringContaining('was deleted without being retired (npm run contracts:retire -- payments/refund-events@v1 --reason "…")') });
+  });
+
   it('fails if a prod product is deleted without retiring it: its topics in the danger list, exit 1', () => {
     const r = review({ payments: PAYMENTS });
     expect(r.exitCode).toBe(1);
@@ -55,7 +84,7 @@ describe('review of a change', () => {
       ['payments-prod', 'kafka_topic', 'topic "payments.refund-events.v1" is destroyed'],
       ['payments-prod', 'kafka_topic', 'topic "payments.refund-events.v1.dlq" is destroyed'],
     ]);
-    expect(errors[1].message).toContain('was deleted without being retired (npm run contracts:retire payments/refund-events@v1');
+    expect(errors[1].message).toContain('was deleted without being retired (npm run contracts:retire -- payments/refund-events@v1 --reason "…")');
     expect(dangers(r, 'payments-dev').filter((d) => d.includes('DESTROY')).every((d) => d.startsWith('warning'))).toBe(true);
     expect(summaryOf(r, 'payments-prod')).toEqual(['aws_glue_schema +0 ~0 ±0 -1', 'kafka_acl +0 ~0 ±0 -10', 'kafka_topic +0 ~0 ±0 -2']);
     expect(r.markdown).toMatch(/❌ 2 unacknowledged errors block this change/);
@@ -142,5 +171,19 @@ describe('review of the whole mesh as new', () => {
     expect(r.markdown).toContain('Base: nothing (the whole mesh is reviewed as new)');
     const order = ['## Danger list', '## Summary', '## Per product', '## Cost', '## Lineage'].map((h) => r.markdown.indexOf(h));
     expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+  });
+});
+
+describe('TLS to the database in the review', () => {
+  const withTls = (databaseTls: Record<string, unknown>) => ({ ...base, manifest: { ...base.manifest, environments: base.manifest.environments.map((e) => (e.name === 'dev' ? { ...e, databaseTls } : e)) } });
+  it('shows, in every review, an environment that does not verify the database certificate', () => {
+    const r = reviewMesh(base, withTls({ verifyServerCertificate: false }));
+    expect(r.markdown).toMatch(/⚠️ warning · environment `dev` · CM-DANGER-TLS-UNVERIFIED: the migration function connects to the database WITHOUT verifying its TLS certificate/);
+    expect(r.exitCode).toBe(0);
+  });
+  it('says nothing of an environment that verifies it against its CA bundle', () => {
+    // The AWS environments' setting (local has no AWS database).
+    expect(base.manifest.environments.filter((e) => e.name !== 'local').map((e) => e.databaseTls)).toEqual([{ caBundleFile: 'certs/rds/eu-west-1-bundle.pem' }, { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' }]);
+    expect(reviewMesh(base, withTls({ caBundleFile: 'certs/rds/eu-west-1-bundle.pem' })).markdown).not.toContain('CM-DANGER-TLS-UNVERIFIED');
   });
 });

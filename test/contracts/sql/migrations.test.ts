@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from '../../../contracts/index';
 import { shapeOf, type Shape } from '../../../contracts/schema/shape';
 import { readCommittedMigrations, writeMigrations } from '../../../contracts/sql/committed';
-import { checksumOf, migrationsFor } from '../../../contracts/sql/migrations';
+import { checksumOf, createdRevision, createSql, loginPrivileges, migrationsFor, PRIVILEGES_REVISION, privilegesSql, type CommittedFile } from '../../../contracts/sql/migrations';
 import { planSinks } from '../../../contracts/sql/sink-plan';
 import { compiled } from '../../helpers';
 
@@ -100,6 +100,84 @@ describe('migrationsFor', () => {
 
   it('derives the same migrations for the same history (generated once, frozen)', () => {
     expect(migrationsFor(product(v1), [shape(v1)])).toEqual(migrationsFor(product(v1), [shape(v1)]));
+  });
+});
+
+describe('privileges', () => {
+  const audit = { name: 'audit', principal: 'User:audit', sink: { postgres: { mode: 'append' } } };
+
+  it('grants an append login role SELECT and INSERT only, and an upsert login role SELECT, INSERT, UPDATE, DELETE', () => {
+    const [up, app] = migrationsFor(product(v1, [ledger, audit]), [shape(v1)]).tables.map((t) => t.migrations[0].sql);
+    expect(app).toContain('GRANT SELECT, INSERT ON TABLE "payments"."payment_events_v1__audit" TO "payments__audit";');
+    expect(app).not.toMatch(/GRANT [^;]*(UPDATE|DELETE)[^;]* TO "payments__audit"/);
+    // The SQL says why SELECT stays, so that nobody removes it.
+    expect(app).toMatch(/-- SELECT stays: INSERT … ON CONFLICT \(…\) DO NOTHING needs SELECT/);
+    expect(up).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "payments"."payment_events_v1__ledger" TO "payments__ledger";');
+    expect(loginPrivileges('append')).toEqual(['SELECT', 'INSERT']);
+  });
+
+  it('creates every role with explicit NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS', () => {
+    const [t] = migrationsFor(product(v1), [shape(v1)]).tables;
+    for (const [role, login] of [['payments__ledger', 'LOGIN'], ['payments_owner', 'NOLOGIN'], ['payments_analyst', 'NOLOGIN']]) {
+      expect(t.migrations[0].sql).toContain(`CREATE ROLE "${role}" ${login} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;`);
+    }
+  });
+
+  it('revokes what PUBLIC has on the database and schema public, and grants CONNECT to the login and analyst roles', () => {
+    const sql = migrationsFor(product(v1), [shape(v1)]).tables[0].migrations[0].sql;
+    expect(sql).toContain("EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());");
+    expect(sql).toContain("EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I, %I', current_database(), 'payments__ledger', 'payments_analyst');");
+    expect(sql).toContain('REVOKE ALL ON SCHEMA public FROM PUBLIC;');
+  });
+
+  it('marks a new create migration with the privilege revision it was written at; an unmarked one is revision 1', () => {
+    const sql = migrationsFor(product(v1), [shape(v1)]).tables[0].migrations[0].sql;
+    expect(createdRevision(sql)).toBe(PRIVILEGES_REVISION);
+    expect(createdRevision('-- contract-mesh migration for x, consumer "y" (append): creates its sink table.\nCREATE TABLE x ();\n')).toBe(1);
+  });
+});
+
+describe('a table with committed migrations', () => {
+  const p = product(v1);
+  const dir = 'payments/payment-events.v1/ledger';
+  const fresh = migrationsFor(p, [shape(v1)]).tables[0];
+  /** The create migration as the first generator wrote it (no revision mark): the generator still writes it, byte for byte. */
+  const revision1: CommittedFile = { name: '0001_create.sql', sql: createSql(p, fresh.table, fresh.columns, 1) };
+  const committed = (files: CommittedFile[]) => (d: string) => (d === dir ? files : []);
+
+  it('gets no privileges migration when it was created at the current revision', () => {
+    expect(fresh.migrations.map((m) => m.name)).toEqual(['0001_create.sql']);
+    expect(migrationsFor(p, [shape(v1)], committed([{ name: '0001_create.sql', sql: fresh.migrations[0].sql }])).tables[0].migrations.map((m) => m.name)).toEqual(['0001_create.sql']);
+  });
+
+  it('fails if a table created at revision 1 had no privileges migration: it gets one, numbered after its last committed file', () => {
+    const [t] = migrationsFor(p, [shape(v1)], committed([revision1])).tables;
+    expect(t.migrations.map((m) => m.name)).toEqual(['0001_create.sql', '0002_privileges-v2.sql']);
+    // The create is written as it was at revision 1 (what is committed), so the record of generated migrations matches it.
+    expect(t.migrations[0].sql).toBe(revision1.sql);
+    expect(revision1.sql).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "payments"."payment_events_v1__ledger" TO "payments__ledger";');
+    expect(createdRevision(revision1.sql)).toBe(1);
+    expect(t.migrations[1].sql).toBe(privilegesSql(t.table, 2));
+    expect(t.migrations[1].sql).toContain('REVOKE ALL ON TABLE "payments"."payment_events_v1__ledger" FROM "payments__ledger", "payments_analyst";');
+    expect(t.migrations[1].sql).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "payments"."payment_events_v1__ledger" TO "payments__ledger";');
+    expect(t.migrations[1].id).toBe(`${dir}/0002_privileges-v2.sql`);
+  });
+
+  it('keeps the numbers of committed steps and numbers a later shape after the privileges migration', () => {
+    const v2 = v1.extend({ channel: z.string().optional() });
+    const [before] = migrationsFor(product(v2), [shape(v1), shape(v2)], committed([revision1, { name: '0002_shape-2.sql', sql: '-- shape 2 as committed\n' }])).tables;
+    expect(before.migrations.map((m) => m.name)).toEqual(['0001_create.sql', '0002_shape-2.sql', '0003_privileges-v2.sql']);
+    // The text is always the generator's: the record of generated migrations compares it with the file on disk.
+    expect(before.migrations[1].sql).toMatch(/^-- contract-mesh migration for payments\/payment-events@v1, consumer "ledger": follows shape 2/);
+    const v3 = v2.extend({ score: z.number().optional() });
+    const files = [revision1, { name: '0002_privileges-v2.sql', sql: privilegesSql(fresh.table, 2) }];
+    const [after] = migrationsFor(product(v3), [shape(v1), shape(v3)], committed(files)).tables;
+    expect(after.migrations.map((m) => m.name)).toEqual(['0001_create.sql', '0002_privileges-v2.sql', '0003_shape-2.sql']);
+  });
+
+  it('fails to plan a privilege revision that does not exist', () => {
+    expect(() => privilegesSql(fresh.table, 3)).toThrow(/no privilege revision 3/);
+    expect(() => createSql(p, fresh.table, fresh.columns, 3)).toThrow(/no privilege revision 3/);
   });
 });
 

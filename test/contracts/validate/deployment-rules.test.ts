@@ -16,6 +16,14 @@ describe('deployment rules', () => {
   it('fails if cpu is not a Fargate size', () => {
     expect(fields({ ...DEPLOYMENT, cpu: 300 })).toEqual(['consumers[0].deployment.cpu']);
   });
+  it('fails on cpu and memory at once when both are wrong (no second round), the numbers formatted', () => {
+    const p = problemsOf(consumers({ ...DEPLOYMENT, cpu: 300, memoryMiB: 100_000 }));
+    expect(p.map((x) => x.field)).toEqual(['consumers[0].deployment.cpu', 'consumers[0].deployment.memoryMiB']);
+    expect(p[1].message).toBe('memoryMiB 100,000 is not a size Fargate allows with any cpu (512–122,880 MiB, in steps that depend on cpu).');
+    expect(p[1].fix).toMatch(/cpu 256: 512, 1024 or 2048; cpu 512: 1024–4096 in steps of 1024;/);
+    // a memory some cpu allows waits for the cpu to be fixed
+    expect(fields({ ...DEPLOYMENT, cpu: 300, memoryMiB: 2048 })).toEqual(['consumers[0].deployment.cpu']);
+  });
   it('fails if memory does not fit the cpu', () => {
     const p = problemsOf(consumers({ ...DEPLOYMENT, cpu: 1024, memoryMiB: 512 }));
     expect(p).toEqual([expect.objectContaining({ field: 'consumers[0].deployment.memoryMiB', message: expect.stringMatching(/512 is not a size Fargate allows with cpu 1024/) })]);

@@ -70,6 +70,61 @@ describe('contract validation', () => {
     expect(fields({ throughput })).toEqual(expected);
   });
 
+  describe('ranges of retention and throughput (docs/data-safety.md)', () => {
+    const one = (overrides: Record<string, unknown>) => {
+      const problems = problemsOf(overrides);
+      expect(problems).toHaveLength(1);
+      return problems[0];
+    };
+    it('holds at the ends of every range', () => {
+      for (const retention of [{ hours: 1 }, { hours: 87_600 }, { days: 1 }, { days: 3650 }]) expect(problemsOf({ retention })).toEqual([]);
+      expect(problemsOf({ throughput: { peakMessagesPerSecond: 1_000_000, averageMessageBytes: 8 * 1024 * 1024 } })).toEqual([]);
+      expect(problemsOf({ throughput: { peakMessagesPerSecond: 0.01, averageMessageBytes: 1 } })).toEqual([]);
+    });
+    it('fails if retention is shorter than an hour, with the allowed range', () => {
+      const p = one({ retention: { hours: 0.001 } });
+      expect(p).toMatchObject({ field: 'retention.hours', message: 'retention.hours must be a whole number of hours from 1 to 87,600 (10 years), got 0.001.' });
+      expect(p.fix).toMatch(/at least 1 hour/);
+    });
+    it('fails if retention is longer than ten years or not whole', () => {
+      expect(one({ retention: { days: 36_500 } }).message).toMatch(/from 1 to 3,650 \(10 years\), got 36,500/);
+      expect(one({ retention: { days: 1.5 } }).fix).toMatch(/whole days .* or whole hours/);
+    });
+    it('fails if the peak rate is absurd, with the allowed range and the number formatted', () => {
+      const p = one({ throughput: { peakMessagesPerSecond: 1e12, averageMessageBytes: 400 } });
+      expect(p).toMatchObject({ field: 'throughput.peakMessagesPerSecond', message: 'throughput.peakMessagesPerSecond must be more than 0 and at most 1,000,000 msg/s, got 1,000,000,000,000.' });
+    });
+    it('fails if the average record is larger than any topic may accept', () => {
+      const p = one({ throughput: { peakMessagesPerSecond: 10, averageMessageBytes: 5e9 } });
+      expect(p.message).toBe('throughput.averageMessageBytes must be from 1 B to 8,388,608 B (8 MiB, the largest max.message.bytes a topic may have on MSK), got 5,000,000,000.');
+    });
+    it('fails if the average record is larger than the schema can ever encode, naming the bound', () => {
+      const schema = z.object({ paymentId: z.uuid(), amountMinor: z.int().nonnegative(), note: z.string().max(10) });
+      const p = one({ schema, throughput: { peakMessagesPerSecond: 10, averageMessageBytes: 5000 } });
+      expect(p.field).toBe('throughput.averageMessageBytes');
+      expect(p.message).toMatch(/^throughput\.averageMessageBytes must be from 1 to 1\d\d B: no record of this schema can be larger .*got 5,000\.$/);
+      const bound = Number(/to (\d+) B/.exec(p.message)?.[1]);
+      expect(problemsOf({ schema, throughput: { peakMessagesPerSecond: 10, averageMessageBytes: bound } })).toEqual([]);
+    });
+    it('does not judge the size against a schema it could not read whole', () => {
+      expect(fields({ schema: z.object({ paymentId: z.uuid(), blob: z.any() }), throughput: { peakMessagesPerSecond: 10, averageMessageBytes: 5000 } })).toEqual(['schema.blob']);
+    });
+  });
+
+  it('suggests a name without accents or foreign characters, not one with hyphens in their place', () => {
+    expect(problemsOf({ domain: 'lógistics' })[0].fix).toBe('use lower-case letters, digits and hyphens, starting with a letter, e.g. "logistics".');
+    expect(problemsOf({ name: 'Zahlungs Ereignisse' })[0].fix).toMatch(/e\.g\. "zahlungs-ereignisse"/);
+    expect(problemsOf({ domain: 'платежи' })[0].fix).toMatch(/e\.g\. "payments"/);
+  });
+
+  it('refuses a wildcard principal without suggesting "User:-"', () => {
+    const [p] = problemsOf({ producer: { principal: 'User:*' } });
+    expect(p.message).toMatch(/is a wildcard: it would stand for every Kafka user/);
+    expect(p.fix).toBe('name the one service, e.g. "User:service-name"; list each service that reads as a consumer of its own.');
+    expect(problemsOf({ producer: { principal: 'User:zahlungs dienst' } })[0].fix).toMatch(/^write it as "User:zahlungs-dienst"/);
+    expect(problemsOf({ producer: { principal: 'User:dienst-ü' } })[0].fix).toMatch(/^write it as "User:dienst-u"/);
+  });
+
   it('fails if two consumers share a name', () => {
     const problems = problemsOf({
       consumers: [
