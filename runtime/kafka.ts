@@ -258,7 +258,7 @@ export interface KafkaAdmin {
   describeTopics(names: readonly string[]): Promise<TopicDescription[]>;
   /** Creates topics and waits until each partition has a leader. */
   createTopics(topics: readonly NewTopic[]): Promise<void>;
-  /** Raises a topic's partition count to `total` (Kafka cannot lower it). */
+  /** Raises a topic's partition count to `total` (Kafka cannot lower it); resolves once the broker's metadata shows it. */
   createPartitions(name: string, total: number): Promise<void>;
   /** Every config entry of each topic, with its source. */
   describeTopicConfigs(names: readonly string[]): Promise<Map<string, ConfigEntry[]>>;
@@ -455,6 +455,12 @@ function adminOf(admin: Admin): KafkaAdmin {
     createPartitions: (name, total) =>
       guarded(`grow ${name} to ${total} partitions`, async () => {
         await admin.createPartitions({ topicPartitions: [{ topic: name, count: total }] });
+        // The controller has the new partitions; the broker's metadata follows a moment later. Wait for it, so that
+        // whoever describes the topic next sees the count it asked for.
+        for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
+          if ((topics[0]?.partitions.length ?? 0) >= total) return;
+        }
       }),
     describeTopicConfigs: (names) =>
       guarded(`describe the configs of ${names.join(', ')}`, async () => {
