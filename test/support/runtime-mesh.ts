@@ -42,6 +42,8 @@ export interface TestProduct {
   readonly product: DataProduct;
   readonly lock: ProductLock;
   readonly compiled: CompiledProduct;
+  /** The fixture's own domain, for a renamed copy. @default - the product's domain */
+  readonly fixtureDomain?: string;
 }
 
 /** The fixture products with their committed locks. */
@@ -78,7 +80,7 @@ export function renamed(p: TestProduct, tag: string, overrides: Record<string, u
   const product = defineDataProduct(spec);
   const r = compileProduct(product);
   if (!r.product) throw new Error(r.problems.map((x) => `${x.field}: ${x.message}`).join('\n'));
-  return { product, lock: { ...p.lock, product: r.product.id }, compiled: r.product };
+  return { product, lock: { ...p.lock, product: r.product.id }, compiled: r.product, fixtureDomain: p.fixtureDomain ?? s.domain };
 }
 
 /** The test mesh: logins, and clients as any principal. */
@@ -223,7 +225,7 @@ export function bundleFor(dir: string, products: readonly TestProduct[]): string
     const spec = { ...p.product.spec, schema: undefined };
     writeFileSync(join(productsDir, `p${i}.ts`), [
       `import { defineDataProduct } from ${JSON.stringify(join(root, 'contracts', 'index'))};`,
-      `import * as fixtures from ${JSON.stringify(join(root, 'test', 'fixtures', 'contracts', 'products', p.product.spec.domain.replace(/-t[0-9a-f]{4}$/, ''), p.product.spec.name))};`,
+      `import * as fixtures from ${JSON.stringify(join(root, 'test', 'fixtures', 'contracts', 'products', p.fixtureDomain ?? p.product.spec.domain, p.product.spec.name))};`,
       `const original = Object.values(fixtures)[0] as any;`,
       `export const product = defineDataProduct({ ...original.spec, ...${JSON.stringify(spec)}, schema: original.spec.schema });`,
       '',
