@@ -237,11 +237,13 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
         }
       },
       async commit(offset) {
-        try {
-          await batch.commit(offset);
-        } catch (err) {
+        // Sent at once but not waited for while the consumer runs: the next batch need not wait for the
+        // coordinator. Requests on one connection are handled in order, so commits (and the final LeaveGroup)
+        // keep their order; when stopping, the commit is waited for.
+        const sent = batch.commit(offset).catch((err: unknown) => {
           log.warn(`could not commit partition ${batch.partition} up to offset ${offset} (${messageOf(err)}); its records will be read again`);
-        }
+        });
+        if (!active()) await sent;
       },
     };
     const items: DecodedRecord[] = batch.records.map((record) => {
@@ -263,7 +265,8 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
       if (signalled) break;
       producer = await client.producer();
       if (signalled) throw new Error('stopped');
-      consumer = await client.consumer({ groupId: spec.group, topics: [compiled.topic], fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs });
+      // 256 KiB per partition and fetch bounds a batch (and the memory it holds) to a few thousand records.
+      consumer = await client.consumer({ groupId: spec.group, topics: [compiled.topic], fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs, maxBytesPerPartition: 256 * 1024 });
       dlqProducer = producer;
       joining = consumer;
       await Promise.race([consumer.runBatches(onBatch), signalledPromise]);
