@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BaselineAnnotation, BaselineAsset, BaselineEphemeral, BaselineInput, BaselineOutput, BaselineRemoteState, BaselineResource, BaselineStack, Literal } from './hand-written/input';
+import type { BaselineAnnotation, BaselineAsset, BaselineEphemeral, BaselineInput, BaselineOutput, BaselineRemoteState, BaselineResource, BaselineStack, BaselineVariable, Literal } from './hand-written/input';
 
 /** Attributes whose value is a map: their keys are data, not attribute names. */
 const MAP_ATTRIBUTES = new Set(['tags', 'tags_all', 'config', 'variables', 'dimensions', 'triggers']);
@@ -95,7 +95,7 @@ export function baselineInput(meshOut: string, handDir: string): BaselineInput {
   for (const [name, entry] of Object.entries(manifest.stacks as Json)) {
     if ((entry.dependencies ?? []).length) fail(name, 'cross-stack dependencies');
     const tf = JSON.parse(readFileSync(join(meshOut, entry.synthesizedStackPath), 'utf8')) as Json;
-    for (const k of Object.keys(tf)) if (!['//', 'terraform', 'provider', 'resource', 'data', 'output', 'ephemeral'].includes(k)) fail(name, `top-level block ${k}`);
+    for (const k of Object.keys(tf)) if (!['//', 'terraform', 'provider', 'variable', 'resource', 'data', 'output', 'ephemeral'].includes(k)) fail(name, `top-level block ${k}`);
     const overrides = tf['//']?.metadata?.overrides;
     const [backendType, backendBody] = Object.entries(tf.terraform.backend as Json)[0];
     const { use_lockfile: useLockfile, ...backendConfig } = backendBody as Json;
@@ -111,6 +111,10 @@ export function baselineInput(meshOut: string, handDir: string): BaselineInput {
       if (type !== 'terraform_remote_state') fail(name, `data source ${type}`);
       for (const [id, body] of Object.entries(byId as Json)) remoteStates.push({ id, backend: body.backend, config: props(body.config) as Record<string, Literal> });
     }
+    const variables: BaselineVariable[] = Object.entries((tf.variable ?? {}) as Json).map(([id, v]) => {
+      for (const k of Object.keys(v)) if (!['type', 'description', 'sensitive', 'nullable'].includes(k)) fail(name, `variable ${id} has ${k}`);
+      return { id, ...v };
+    });
     const outputs: BaselineOutput[] = Object.entries((tf.output ?? {}) as Json).map(([id, o]) => {
       for (const k of Object.keys(o)) if (!['value', 'description', 'sensitive'].includes(k)) fail(name, `output ${id} has ${k}`);
       return { id, value: o.value, ...(o.description !== undefined ? { description: o.description } : {}), ...(o.sensitive !== undefined ? { sensitive: o.sensitive } : {}) };
@@ -145,6 +149,7 @@ export function baselineInput(meshOut: string, handDir: string): BaselineInput {
       backend: { type: backendType as 'local' | 's3', config: props(backendConfig) as Record<string, Literal>, useLockfile: Boolean(useLockfile) },
       providers,
       remoteStates,
+      variables,
       resources: resources(name, tf),
       ephemerals,
       assets,

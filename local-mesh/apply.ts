@@ -282,14 +282,25 @@ export async function meshApply(o: MeshApplyOptions): Promise<MeshApplyResult> {
             case 'set-config':
               await step(line, () => admin.replaceTopicConfig(c.topic.name, c.topic.config));
               break;
-            case 'create-acl':
-              await step(line, () => admin.createAcls([c.acl]));
-              break;
-            case 'delete-acl':
-              await step(line, () => admin.deleteAcls([c.acl]));
-              break;
             default:
               break;
+          }
+        }
+        // ACLs in one request each way (creating or deleting one twice is harmless, so a rerun is safe).
+        const creates = plan.changes.filter((c): c is Extract<Change, { kind: 'create-acl' }> => c.kind === 'create-acl');
+        const deletes = plan.changes.filter((c): c is Extract<Change, { kind: 'delete-acl' }> => c.kind === 'delete-acl');
+        if (creates.length) {
+          await admin.createAcls(creates.map((c) => c.acl));
+          for (const c of creates) {
+            done.push(describeChange(c));
+            log.info(`  ${describeChange(c)}`);
+          }
+        }
+        if (deletes.length) {
+          await admin.deleteAcls(deletes.map((c) => c.acl));
+          for (const c of deletes) {
+            done.push(describeChange(c));
+            log.info(`  ${describeChange(c)}`);
           }
         }
       });

@@ -9,7 +9,7 @@
  * succeeds; `mesh:down` when nothing runs says so and succeeds.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { EnvironmentConfig } from '../contracts/environment';
@@ -82,7 +82,7 @@ export function runningPostgres(postgresDir: string): PostgresDaemon | undefined
 
 async function startPostgres(dir: string, port: number, password: string, portVariable: string | undefined): Promise<PostgresDaemon> {
   await assertPortFree(port, portVariable, 'PostgreSQL');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: 0o711 });
   rmSync(join(dir, 'daemon.json'), { force: true });
   rmSync(join(dir, 'daemon.error'), { force: true });
   const out = openSync(join(dir, 'postgres.log'), 'a');
@@ -168,6 +168,11 @@ export async function meshUp(o: MeshUpOptions): Promise<LocalConnection> {
   }
   const java = findJava();
   const kafka = await ensureKafka(o.root, java, (l) => log.info(l));
+  // Traversable but not listable: the secrets inside are files of mode 0600 and folders of mode 0700, and the
+  // database's folder must be reachable by the OS user PostgreSQL runs as (see postgres-daemon.mjs).
+  mkdirSync(paths.stateDir, { recursive: true, mode: 0o711 });
+  chmodSync(join(o.root, '.mesh'), 0o711);
+  chmodSync(paths.stateDir, 0o711);
   const adminPrincipal = env.kafka.adminPrincipal;
   const admin = previous?.admin ?? { principal: adminPrincipal, username: usernameOf(adminPrincipal), password: randomPassword() };
   if (admin.principal !== adminPrincipal) {

@@ -258,21 +258,23 @@ export interface KafkaAdmin {
   describeTopics(names: readonly string[]): Promise<TopicDescription[]>;
   /** Creates topics and waits until each partition has a leader. */
   createTopics(topics: readonly NewTopic[]): Promise<void>;
-  /** Raises a topic's partition count to `total` (Kafka cannot lower it); resolves once the broker's metadata shows it. */
+  /** Raises a topic's partition count to `total` (Kafka cannot lower it), and waits until the metadata shows it. */
   createPartitions(name: string, total: number): Promise<void>;
   /** Every config entry of each topic, with its source. */
   describeTopicConfigs(names: readonly string[]): Promise<Map<string, ConfigEntry[]>>;
   /**
    * Replaces a topic's whole set of topic-level config entries (Kafka's non-incremental
-   * AlterConfigs, as the Mongey provider sends it): keys not in `config` revert to the default.
+   * AlterConfigs, as the Mongey provider sends it): keys not in `config` revert to the default. Waits until a
+   * read shows the new set.
    */
   replaceTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<void>;
   /** Deletes topics (the mesh never does; tests prove principals cannot). */
   deleteTopics(names: readonly string[]): Promise<void>;
   /** Every ACL binding of the cluster. */
   listAcls(): Promise<AclBinding[]>;
+  /** Creates ACL bindings, and waits until a read shows them. */
   createAcls(acls: readonly AclBinding[]): Promise<void>;
-  /** Deletes exactly these bindings. */
+  /** Deletes exactly these bindings, and waits until a read no longer shows them. */
   deleteAcls(acls: readonly AclBinding[]): Promise<void>;
   /** The group's committed offsets for a topic (`-1` where none is committed). */
   committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
@@ -413,8 +415,24 @@ function recordOf(topic: string, partition: number, message: KafkaMessage): Cons
   return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: headersOf(message.headers), timestamp: message.timestamp };
 }
 
+/**
+ * Polls `check` until it holds (every 200 ms, at most 30 s). The admin calls that change metadata return when the
+ * controller has committed the change; the broker that answers the next read may not have applied it yet, so each
+ * change waits until a read shows it — as the Mongey provider does after each of its changes.
+ */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new KafkaClientError('REQUEST_TIMED_OUT', `${what}: the change was accepted but did not show in the broker's metadata within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const sameAcl = (a: AclBinding, b: AclBinding) =>
+  a.principal === b.principal && a.host === b.host && a.operation === b.operation && a.permissionType === b.permissionType && a.resourceType === b.resourceType && a.resourceName === b.resourceName && a.patternType === b.patternType;
+
 function adminOf(admin: Admin): KafkaAdmin {
-  return {
+  const self: KafkaAdmin = {
     listTopics: () => guarded('list topics', () => admin.listTopics()),
     describeTopics: (names) =>
       guarded(`describe topics ${names.join(', ')}`, async () => {
@@ -455,12 +473,7 @@ function adminOf(admin: Admin): KafkaAdmin {
     createPartitions: (name, total) =>
       guarded(`grow ${name} to ${total} partitions`, async () => {
         await admin.createPartitions({ topicPartitions: [{ topic: name, count: total }] });
-        // The controller has the new partitions; the broker's metadata follows a moment later. Wait for it, so that
-        // whoever describes the topic next sees the count it asked for.
-        for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-          const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
-          if ((topics[0]?.partitions.length ?? 0) >= total) return;
-        }
+        await until(`grow ${name} to ${total} partitions`, async () => (await self.describeTopics([name]))[0]?.partitions === total);
       }),
     describeTopicConfigs: (names) =>
       guarded(`describe the configs of ${names.join(', ')}`, async () => {
@@ -481,6 +494,11 @@ function adminOf(admin: Admin): KafkaAdmin {
         await admin.alterConfigs({
           validateOnly: false,
           resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: Object.entries(config).map(([k, value]) => ({ name: k, value })) }],
+        });
+        const wanted = JSON.stringify(Object.entries(config).sort());
+        await until(`set the config of ${name}`, async () => {
+          const entries = (await self.describeTopicConfigs([name])).get(name) ?? [];
+          return JSON.stringify(entries.filter((e) => e.source === 'DYNAMIC_TOPIC_CONFIG').map((e) => [e.name, e.value]).sort()) === wanted;
         });
       }),
     deleteTopics: (names) => guarded(`delete topics ${names.join(', ')}`, () => admin.deleteTopics({ topics: [...names] })),
@@ -507,11 +525,21 @@ function adminOf(admin: Admin): KafkaAdmin {
       }),
     createAcls: (acls) =>
       guarded('create ACLs', async () => {
-        if (acls.length) await admin.createAcls({ acl: acls.map(toKafkaJsAcl) });
+        if (!acls.length) return;
+        await admin.createAcls({ acl: acls.map(toKafkaJsAcl) });
+        await until('create ACLs', async () => {
+          const now = await self.listAcls();
+          return acls.every((a) => now.some((b) => sameAcl(a, b)));
+        });
       }),
     deleteAcls: (acls) =>
       guarded('delete ACLs', async () => {
-        if (acls.length) await admin.deleteAcls({ filters: acls.map(toKafkaJsAcl) });
+        if (!acls.length) return;
+        await admin.deleteAcls({ filters: acls.map(toKafkaJsAcl) });
+        await until('delete ACLs', async () => {
+          const now = await self.listAcls();
+          return !acls.some((a) => now.some((b) => sameAcl(a, b)));
+        });
       }),
     committedOffsets: (groupId, topic) =>
       guarded(`read the offsets of group ${groupId}`, async () => {
@@ -524,6 +552,7 @@ function adminOf(admin: Admin): KafkaAdmin {
       ),
     describeCluster: () => guarded('describe the cluster', () => admin.describeCluster()),
   };
+  return self;
 }
 
 /** Connects to Kafka as one principal. Nothing is opened until a producer, consumer or admin is asked for. */

@@ -84,7 +84,7 @@ export const LOCAL_MIGRATIONS_OUTPUT = 'postgres-migrations';
  * with the migration function's own handler, and one `sink-<table>` per sink as on AWS, its credentials in the
  * local connection file instead of a secret.
  */
-function addEnvironmentDatabaseSinks(stack: TerraformStack, db: PostgresEndpoint, committed: ReturnType<typeof readCommittedMigrations>, sinks: ReadonlyArray<{ product: CompiledProduct; sink: ReturnType<typeof planSinks>['sinks'][number] }>): void {
+function addEnvironmentDatabaseSinks(stack: TerraformStack, db: PostgresEndpoint, committed: ReturnType<typeof readCommittedMigrations>, sinks: ReadonlyArray<{ product: CompiledProduct; sink: PlannedSink }>): void {
   new TerraformOutput(stack, LOCAL_MIGRATIONS_OUTPUT, {
     description: 'The sink migrations of this domain, applied to the environment\'s own PostgreSQL by `npm run mesh:apply`',
     value: {
@@ -94,20 +94,27 @@ function addEnvironmentDatabaseSinks(stack: TerraformStack, db: PostgresEndpoint
     },
   });
   for (const { product, sink } of sinks) {
-    new TerraformOutput(stack, `sink-${sink.table.table.value.replace(/_/g, '-')}`, {
-      description: `Postgres sink of ${product.id} for consumer ${sink.table.consumer}`,
-      value: {
-        product: product.id,
-        consumer: sink.table.consumer,
-        mode: sink.table.mode,
-        table: `${sink.table.schema.value}.${sink.table.table.value}`,
-        loginRole: sink.table.roles.login,
-        credentials: `postgres.logins.${sink.table.roles.login} of the local connection file (.mesh/local/connection.json)`,
-        write: { sql: sink.statements.write.text, params: [...sink.statements.write.params] },
-        ...(sink.statements.tombstone ? { tombstone: { sql: sink.statements.tombstone.text, params: [...sink.statements.tombstone.params] } } : {}),
-      },
-    });
+    addSinkOutput(stack, product, sink, { credentials: `postgres.logins.${sink.table.roles.login} of the local connection file (.mesh/local/connection.json)` });
   }
+}
+
+type PlannedSink = ReturnType<typeof planSinks>['sinks'][number];
+
+/** `sink-<table>`: what the sink consumer needs — its table, where its credentials are, the statements it runs. */
+function addSinkOutput(stack: TerraformStack, product: CompiledProduct, sink: PlannedSink, credentials: Record<string, string>): void {
+  new TerraformOutput(stack, `sink-${sink.table.table.value.replace(/_/g, '-')}`, {
+    description: `Postgres sink of ${product.id} for consumer ${sink.table.consumer}`,
+    value: {
+      product: product.id,
+      consumer: sink.table.consumer,
+      mode: sink.table.mode,
+      table: `${sink.table.schema.value}.${sink.table.table.value}`,
+      loginRole: sink.table.roles.login,
+      ...credentials,
+      write: { sql: sink.statements.write.text, params: [...sink.statements.write.params] },
+      ...(sink.statements.tombstone ? { tombstone: { sql: sink.statements.tombstone.text, params: [...sink.statements.tombstone.params] } } : {}),
+    },
+  });
 }
 
 export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options: PostgresSinksOptions = {}): SinkMigrations | undefined {
@@ -204,19 +211,7 @@ export function addPostgresSinks(stack: TerraformStack, plan: StackPlan, options
   for (const c of stack.node.findAll()) if (c instanceof ConsumerService && c.sink) startAfter(c, migrations.invocation);
   // What each sink consumer's deployment needs: its table, its credentials' secret and the statements it runs.
   for (const { product, sink } of sinks) {
-    new TerraformOutput(stack, `sink-${sink.table.table.value.replace(/_/g, '-')}`, {
-      description: `Postgres sink of ${product.id} for consumer ${sink.table.consumer}`,
-      value: {
-        product: product.id,
-        consumer: sink.table.consumer,
-        mode: sink.table.mode,
-        table: `${sink.table.schema.value}.${sink.table.table.value}`,
-        loginRole: sink.table.roles.login,
-        credentialsSecretArn: migrations.loginSecretArns.get(sink.table.roles.login)!,
-        write: { sql: sink.statements.write.text, params: [...sink.statements.write.params] },
-        ...(sink.statements.tombstone ? { tombstone: { sql: sink.statements.tombstone.text, params: [...sink.statements.tombstone.params] } } : {}),
-      },
-    });
+    addSinkOutput(stack, product, sink, { credentialsSecretArn: migrations.loginSecretArns.get(sink.table.roles.login)! });
   }
   return migrations;
 }

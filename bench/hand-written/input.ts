@@ -65,12 +65,23 @@ export interface BaselineAnnotation {
 }
 
 /** One stack. */
+/** A `variable` block, as `TerraformVariable` props. */
+export interface BaselineVariable {
+  readonly id: string;
+  readonly type?: string;
+  readonly description?: string;
+  readonly sensitive?: boolean;
+  readonly nullable?: boolean;
+}
+
 export interface BaselineStack {
   readonly name: string;
   readonly backend: { readonly type: 'local' | 's3'; readonly config: { readonly [key: string]: Literal }; readonly useLockfile: boolean };
   /** Provider configurations by provider name (`aws`, `kafka`), binding props. */
   readonly providers: { readonly [name: string]: { readonly [key: string]: Literal } };
   readonly remoteStates: readonly BaselineRemoteState[];
+  /** Terraform variables (`variable` blocks), e.g. the local identities' sensitive `scram_passwords`. */
+  readonly variables: readonly BaselineVariable[];
   /** Resources, parents and dependencies first. */
   readonly resources: readonly BaselineResource[];
   readonly ephemerals: readonly BaselineEphemeral[];

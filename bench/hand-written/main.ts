@@ -25,6 +25,7 @@ import {
   TerraformProvider,
   TerraformResource,
   TerraformStack,
+  TerraformVariable,
 } from 'cdktf';
 import { Construct } from 'constructs';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
@@ -139,6 +140,7 @@ for (const s of input.stacks) {
     if (!Provider) throw new Error(`no binding for provider ${name}`);
     providers.set(name, new Provider(stack, id, config));
   }
+  for (const v of s.variables) new TerraformVariable(stack, v.id, { type: v.type, description: v.description, sensitive: v.sensitive, nullable: v.nullable });
   for (const r of s.remoteStates) {
     if (r.backend === 's3') new DataTerraformRemoteStateS3(stack, r.id, r.config as never);
     else new DataTerraformRemoteStateLocal(stack, r.id, r.config as never);

@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { meshApply, type MeshApplyOptions } from '../../local-mesh/apply';
-import { freePort, randomPassword, startBroker, type RunningBroker } from '../../local-mesh/broker';
+import { createServer } from 'node:net';
+import { randomPassword, startBroker, type RunningBroker } from '../../local-mesh/broker';
 import { writeConnection } from '../../local-mesh/connection';
 import { synthesizeMesh } from '../../stacks/app';
 import { dev, localEnvironment, prod } from '../../stacks/environments';
@@ -15,6 +16,34 @@ import { startPostgres, type PgServer } from '../support/postgres';
 import { describeBroker } from '../support/broker';
 
 const root = join(__dirname, '..', '..');
+
+/**
+ * A free port below Linux's ephemeral range (32768-60999): the broker restarts on the same port, which an outgoing
+ * connection's local port from that range could otherwise take in between.
+ */
+async function stablePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((r) => {
+      const s = createServer();
+      s.once('error', () => r(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => r(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/** Waits until `pid` has exited. */
+async function gone(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describeBroker('mesh:apply when the broker dies half-way', (shared) => {
   let work: string;
@@ -30,8 +59,8 @@ describeBroker('mesh:apply when the broker dies half-way', (shared) => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'contract-mesh-interrupted-'));
-    port = await freePort();
-    controllerPort = await freePort();
+    port = await stablePort();
+    controllerPort = await stablePort();
     await start();
     pg = await startPostgres();
     const c = await pg.admin();
@@ -71,6 +100,7 @@ describeBroker('mesh:apply when the broker dies half-way', (shared) => {
     expect(message).toMatch(/Applied before it stopped \(\d+\):\n(\s+\+ SCRAM credential .*\n)+(\s+\+ topic .*\n){3}/);
     expect(message).toMatch(/Running `npm run mesh:apply` again is safe: it applies only what is still missing \(start the mesh first if it is down: `npm run mesh:up`\)\.$/);
 
+    await gone((broker as RunningBroker).pid);
     await start();
     const second = await meshApply(options(() => undefined));
     expect(second.refused).toEqual([]);
