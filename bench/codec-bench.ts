@@ -87,8 +87,11 @@ const { locks } = readLocks(join(ROOT, 'contracts', 'locks'), ROOT);
 const encodeRows: string[] = [];
 const decodeRows: string[] = [];
 const sizeRows: string[] = [];
+/** BENCH_PRODUCTS=payment-events,refund: only the products whose id contains one of these. */
+const only = process.env.BENCH_PRODUCTS?.split(',').filter(Boolean);
 for (const { product } of entries) {
   const id = `${product.spec.domain}/${product.spec.name}@v${product.spec.version}`;
+  if (only && !only.some((o) => id.includes(o))) continue;
   const lock = locks.get(id);
   const codec = createCodec(product, { lock });
   const frozen = createFrozenCodec(product, { lock });

@@ -1,5 +1,5 @@
 /**
- * The edge codec for producers and consumers (docs/codec.md): the contract's Zod schema is the definition of a
+ * The edge codec for producers and consumers (docs/codec-and-dead-letters.md): the contract's Zod schema is the definition of a
  * valid record, the locked proto is the wire format.
  *
  * - `encode(value)` → `{ ok: true, bytes, value }` (value normalised, see `normalise.ts`) or

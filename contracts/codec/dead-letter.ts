@@ -1,5 +1,5 @@
 /**
- * The dead-letter envelope (docs/codec.md, "Dead letters"). A record that violates its contract goes to the
+ * The dead-letter envelope (docs/codec-and-dead-letters.md, "Dead letters"). A record that violates its contract goes to the
  * product's dead-letter topic (`<topic>.dlq`) with headers that say what it is and why it failed. Both sides use it:
  *
  * - a **producer** dead-letters a record it failed to encode (`side: 'producer'`, Confluent's mode `WRITE`): the

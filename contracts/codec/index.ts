@@ -1,5 +1,5 @@
 /**
- * The edge codec's public API (docs/codec.md). No Kafka client types: keys and values are bytes
+ * The edge codec's public API (docs/codec-and-dead-letters.md). No Kafka client types: keys and values are bytes
  * (`Uint8Array`/`Buffer`), headers a plain record of strings and bytes, so any client (kafkajs,
  * confluent-kafka-javascript, node-rdkafka) can carry what it returns.
  *

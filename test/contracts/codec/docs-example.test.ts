@@ -1,5 +1,6 @@
 /**
- * The codec's usage example runs as written — docs/codec.md's (producer and consumer) and the README's — on a valid
+ * The codec's usage example runs as written — docs/codec-and-dead-letters.md's (producer and consumer; the README's
+ * too, when it shows one) — on a valid
  * record and on the records a producer dead-letters (whose key is undefined, a number, null or an object: the
  * example calls encodeKey on exactly those). The products and locks it imports are mapped to the fixture contracts.
  */
@@ -43,18 +44,19 @@ function run(code: string, globals: Record<string, unknown>): { sent: Sent[]; ha
 
 const event = { paymentId: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', amountMinor: 1250, currency: 'EUR', status: 'CAPTURED', occurredAt: '2026-01-02T03:04:05.678Z', merchantId: 'M-1' };
 
-/** Globals for the consumer half of docs/codec.md's example. */
+/** Globals for the consumer half of docs/codec-and-dead-letters.md's example. */
 function consumerGlobals(value: Uint8Array | null) {
   return { message: { key: Buffer.from('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), value, headers: { traceparent: '00-abc-01' }, offset: '42' }, topic: 'payments.payment-events.v1', partition: 3 };
 }
 
+/** The codec's page must have the example; the README too, if it (still) shows one. */
 const sources = [
-  ['docs/codec.md', examples('docs/codec.md')],
-  ['README.md', examples('README.md')],
+  ['docs/codec-and-dead-letters.md', examples('docs/codec-and-dead-letters.md')],
+  ...(examples('README.md').length ? [['README.md', examples('README.md')] as const] : []),
 ] as const;
 
 describe.each(sources)('the codec example of %s', (file, blocks) => {
-  if (file === 'docs/codec.md') it('exists', () => expect(blocks.length).toBeGreaterThan(0));
+  if (file === 'docs/codec-and-dead-letters.md') it('exists', () => expect(blocks.length).toBeGreaterThan(0));
   it.each(blocks.map((b, i) => [i, b]))('block %i runs as written: a valid record goes to the topic', (_i, code) => {
     const ok = run(code, { event, bytes: new Uint8Array(), ...consumerGlobals(new Uint8Array()) });
     expect(ok.sent[0]).toEqual({ key: Buffer.from('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), value: expect.any(Uint8Array) });
@@ -72,8 +74,8 @@ describe.each(sources)('the codec example of %s', (file, blocks) => {
   });
 });
 
-describe('the consumer half of docs/codec.md', () => {
-  const [code] = examples('docs/codec.md');
+describe('the consumer half of docs/codec-and-dead-letters.md', () => {
+  const [code] = examples('docs/codec-and-dead-letters.md');
   it('hands a valid record on and dead-letters undecodable bytes with their source', () => {
     const good = run(code, { event, ...consumerGlobals(null) }); // encode the event to get its bytes
     const bytes = good.sent[0].value as Uint8Array;
