@@ -13,11 +13,17 @@
  * tree, the ratio a/b at every N and the growth from the smallest N to the
  * largest.
  *
+ * Then, at every N, (c): `MESH_DOMAINS=<the largest domain> npm run synth`
+ * in the mesh copy — every contract checked, one domain's stacks built —
+ * checked byte for byte against the full synth's stacks of that domain, and
+ * timed `--repeats` times (target: ≤ 5 s wall at N = 1,000, median).
+ *
  * Then it runs the codec benchmark (`bench/codec-bench.ts`: encode
  * throughput and payload size on the example products).
  *
- * Options: `--only synth|codec|e2e` (one of them; e2e: the data path on a real broker and PostgreSQL, `bench/e2e-bench.ts`), `--sizes 10,100,1000`, `--repeats 7`, `--profile` (one more run of
- * (a) at the largest N with `node --cpu-prof`, profiles in bench/.work/prof),
+ * Options: `--only synth|domain|codec|e2e` (one of them; `domain` runs only the full warm-up and (c); `e2e` the data path on
+ * a real broker and PostgreSQL, `bench/e2e-bench.ts`), `--sizes 10,100,1000`,
+ * `--repeats 7`, `--profile` (one more run of (a) at the largest N with `node --cpu-prof`, profiles in bench/.work/prof),
  * `--json <file>` (write the results).
  */
 import { spawnSync } from 'node:child_process';
@@ -35,7 +41,7 @@ const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'bench', 'test', '.ci
 
 interface Options {
   /** Which benchmarks: the synth benchmark, the codec benchmark (`bench/codec-bench.ts`), or both. */
-  only?: 'synth' | 'codec' | 'e2e';
+  only?: 'synth' | 'domain' | 'codec' | 'e2e';
   sizes: number[];
   repeats: number;
   profile: boolean;
@@ -52,9 +58,9 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--only') {
       const only = argv[++i];
-      if (only !== 'synth' && only !== 'codec' && only !== 'e2e') throw new Error(`--only takes synth, codec or e2e, not ${only}`);
+      if (only !== 'synth' && only !== 'domain' && only !== 'codec' && only !== 'e2e') throw new Error(`--only takes synth, domain, codec or e2e, not ${only}`);
       o.only = only;
-    } else throw new Error(`unknown option ${a}; options: --only synth|codec|e2e --sizes 10,100,1000 --repeats 7 --profile --json <file>`);
+    } else throw new Error(`unknown option ${a}; options: --only synth|domain|codec|e2e --sizes 10,100,1000 --repeats 7 --profile --json <file>`);
   }
   if (!o.sizes.length || o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
   if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new Error('--repeats must be a positive integer');
@@ -96,6 +102,10 @@ interface Prepared {
   readonly n: number;
   readonly mesh: string;
   readonly hand: string;
+  /** The domain with the most products: what (c) builds alone. */
+  readonly domain: string;
+  /** Its number of products. */
+  readonly domainProducts: number;
   /** Set by {@link prepareBaseline}. */
   stacks: number;
   resources: number;
@@ -107,13 +117,16 @@ function prepare(n: number): Prepared {
   const mesh = join(base, 'mesh');
   const hand = join(base, 'hand');
   copyProject(mesh);
-  writeProducts(join(mesh, 'contracts', 'products'), n);
+  const generated = writeProducts(join(mesh, 'contracts', 'products'), n);
+  const perDomain = new Map<string, number>();
+  for (const g of generated) perDomain.set(g.domain, (perDomain.get(g.domain) ?? 0) + 1);
+  const [domain, domainProducts] = [...perDomain].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0];
   // Where the project locks its contracts (`npm run contracts:lock`), lock the generated ones too, untimed.
   if (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts?.['contracts:lock']) {
     const r = spawnSync('npm', ['run', '--silent', 'contracts:lock'], { cwd: mesh, env: ENV, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`npm run contracts:lock failed in ${relative(ROOT, mesh)}:\n${r.stdout}${r.stderr}`);
   }
-  return { n, mesh, hand, stacks: 0, resources: 0 };
+  return { n, mesh, hand, domain, domainProducts, stacks: 0, resources: 0 };
 }
 
 /** After the mesh app's warm-up run: the baseline's project, its input read from the mesh app's output. */
@@ -189,6 +202,15 @@ interface Row {
   b: { wallMs: number; cpuMs: number; treePeakRss: number; maxProcessRss: number; runs: number[] };
 }
 
+/** (c): one domain's stacks (`MESH_DOMAINS`) at one N. */
+interface DomainRow {
+  n: number;
+  domain: string;
+  products: number;
+  stacks: number;
+  c: { wallMs: number; cpuMs: number; treePeakRss: number; maxProcessRss: number; runs: number[] };
+}
+
 function summarize(ms: Measurement[]): Row['a'] {
   return {
     wallMs: median(ms.map((m) => m.wallMs)),
@@ -203,7 +225,29 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.only === 'e2e') return e2eBench(o);
   if (o.only !== 'codec') await synthBench(o);
-  if (o.only !== 'synth') codecBench();
+  if (o.only !== 'synth' && o.only !== 'domain') codecBench();
+}
+
+/**
+ * (c) at one N: `MESH_DOMAINS=<domain> npm run synth` into its own folder, after the mesh app's full synth is in
+ * `<mesh>/cdktf.out`. Fails unless every stack of the domain is byte for byte the full synth's (assets included).
+ */
+async function domainBench(p: Prepared, repeats: number): Promise<DomainRow> {
+  const out = join(p.mesh, '..', 'domain.out');
+  const env = { MESH_DOMAINS: p.domain, CDKTF_OUTDIR: out };
+  await synth(p.mesh, env); // warm-up
+  const full = join(p.mesh, 'cdktf.out', 'stacks');
+  const mine = readdirSync(full).filter((s) => s.startsWith(`${p.domain}-`));
+  if (!mine.length) throw new Error(`N=${p.n}: the full synth has no stack of domain ${p.domain}`);
+  for (const stack of mine) {
+    const [a, b] = [join(full, stack), join(out, 'stacks', stack)];
+    const [fa, fb] = [files(a), files(b)];
+    if (fa.join('\n') !== fb.join('\n')) throw new Error(`N=${p.n}: MESH_DOMAINS=${p.domain} wrote other files for ${stack} than the full synth`);
+    for (const f of fa) if (!readFileSync(join(a, f)).equals(readFileSync(join(b, f)))) throw new Error(`N=${p.n}: MESH_DOMAINS=${p.domain}: ${stack}/${f} differs from the full synth's`);
+  }
+  const runs: Measurement[] = [];
+  for (let r = 0; r < repeats; r++) runs.push(await synth(p.mesh, env));
+  return { n: p.n, domain: p.domain, products: p.domainProducts, stacks: mine.length, c: summarize(runs) };
 }
 
 /** The data path end to end (`bench/e2e-bench.ts`: a real broker and PostgreSQL), in its own process. */
@@ -225,10 +269,17 @@ async function synthBench(o: Options): Promise<void> {
   console.log(`contract-mesh synth benchmark: N = ${o.sizes.join(', ')}; ${o.repeats} timed run(s) of each app after one warm-up; ${cpus().length} CPUs, ${mb(totalmem())} RAM, node ${process.version}; load average ${load()}`);
   mkdirSync(WORK, { recursive: true });
   const rows: Row[] = [];
+  const domainRows: DomainRow[] = [];
   for (const n of o.sizes) {
     const p = prepare(n);
     process.stdout.write(`N=${n}: warm-up… `);
     await synth(p.mesh);
+    if (o.only === 'domain') {
+      const d = await domainBench(p, o.repeats);
+      domainRows.push(d);
+      console.log(`(c) MESH_DOMAINS=${d.domain} (${d.products} products): ${sec(d.c.wallMs)} wall (median of ${o.repeats})`);
+      continue;
+    }
     prepareBaseline(p);
     process.stdout.write(`${p.stacks} stacks, ${p.resources} resources… `);
     await synth(p.hand);
@@ -250,6 +301,16 @@ async function synthBench(o: Options): Promise<void> {
     const row: Row = { n, stacks: p.stacks, resources: p.resources, a: summarize(a), b: summarize(b) };
     rows.push(row);
     console.log(` a ${sec(row.a.wallMs)} / b ${sec(row.b.wallMs)} = ${x(row.a.wallMs / row.b.wallMs)}`);
+    // The full output of the last timed (a) run is in place in the mesh copy: (c) is compared with it.
+    const d = await domainBench(p, o.repeats);
+    domainRows.push(d);
+    console.log(`  (c) MESH_DOMAINS=${d.domain} (${d.products} products): ${sec(d.c.wallMs)} wall (median of ${o.repeats})`);
+  }
+  if (domainRows.length) reportDomains(domainRows, rows);
+  if (o.only === 'domain') {
+    if (o.json) writeFileSync(o.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory: totalmem(), loadavg: loadavg(), repeats: o.repeats, domainRows }, null, 2)}\n`);
+    console.log(`\nbench finished in ${sec(Date.now() - started)}; load average ${load()}`);
+    return;
   }
 
   console.log('\n| N | stacks | resources | (a) mesh: wall | cpu | peak RSS (tree) | (b) hand-written: wall | cpu | peak RSS (tree) | a/b wall | a/b cpu |');
@@ -291,8 +352,20 @@ async function synthBench(o: Options): Promise<void> {
     if (m.exitCode !== 0) throw new Error(`profiling run failed:\n${m.output}`);
     console.log(`CPU profiles of (a) at N=${last.n} in ${relative(ROOT, dir)} (open in Chrome DevTools, or: npx tsx bench/profile-summary.ts ${relative(ROOT, dir)})`);
   }
-  if (o.json) writeFileSync(o.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory: totalmem(), loadavg: loadavg(), repeats: o.repeats, rows }, null, 2)}\n`);
+  if (o.json) writeFileSync(o.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, memory: totalmem(), loadavg: loadavg(), repeats: o.repeats, rows, domainRows }, null, 2)}\n`);
   console.log(`\nbench finished in ${sec(Date.now() - started)}; load average ${load()} (wall times are only comparable on an otherwise idle machine; CPU times are steadier)`);
+}
+
+/** The (c) table: one domain's stacks against the full synth of the same N, and the target at the largest N. */
+function reportDomains(domainRows: readonly DomainRow[], rows: readonly Row[]): void {
+  console.log('\n| N | (c) MESH_DOMAINS= | its products | its stacks | wall | cpu | peak RSS (tree) | (c) / (a) wall | runs (s, in order) |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const d of domainRows) {
+    const a = rows.find((r) => r.n === d.n);
+    console.log(`| ${d.n} | ${d.domain} | ${d.products} | ${d.stacks} | ${sec(d.c.wallMs)} | ${sec(d.c.cpuMs)} | ${mb(d.c.treePeakRss)} | ${a ? x(d.c.wallMs / a.a.wallMs) : '—'} | ${d.c.runs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} |`);
+  }
+  const last = domainRows[domainRows.length - 1];
+  console.log(`target at N=${last.n}: one domain's stacks ≤ 5 s wall → ${sec(last.c.wallMs)} ${last.c.wallMs <= 5000 ? 'met' : 'MISSED'}${last.n === 1000 ? '' : ' (the target is stated at N = 1,000)'}`);
 }
 
 main().catch((err: unknown) => {

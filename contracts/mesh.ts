@@ -17,6 +17,7 @@ import { lockedPartitions, partitionWarning } from './lock/partitions';
 import { checkLock } from './lock/update-lock';
 import { contractJsonSchema } from './proto/json-schema';
 import { generateProto, type GeneratedProto } from './proto/print-proto';
+import { protoMessageJson } from './proto/proto-schema';
 
 /** A product as found: the declaration and the file it came from. */
 export interface ProductEntry {
@@ -151,6 +152,13 @@ export interface PlanOptions {
    * @default - no locks: numbers assigned afresh, partitions derived (tests and previews)
    */
   readonly locks?: ReadonlyMap<string, ProductLock>;
+  /**
+   * Plan the stacks and the contract artifacts (proto text, JSON Schema) of these domains only — what `MESH_DOMAINS`
+   * sets. Every product is still compiled, checked against its lock, numbered and derived in every environment, so the
+   * plan reports exactly the problems of a full one; `products` still lists every product.
+   * @default - every domain
+   */
+  readonly only?: ReadonlySet<string>;
 }
 
 /** Compiles and plans the mesh; throws a {@link ContractError} listing every problem of every product. */
@@ -178,6 +186,11 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
       problems.push(...lockProblems);
       if (lockProblems.length) continue;
       lockOk.add(product);
+    }
+    if (options.only && !options.only.has(product.domain)) {
+      // Checked, not built: every problem of its proto comes from its message's JSON; no text, no JSON Schema is written.
+      for (const p of protoMessageJson(product, lock?.numbering).problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
+      continue;
     }
     const generated = generateProto(product, lock?.numbering);
     for (const p of generated.problems) problems.push({ product: product.id, field: p.field, message: p.message, fix: p.fix });
@@ -216,10 +229,11 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
         const warning = entry ? partitionWarning(product, env, entry) : undefined;
         return { product, topics, acls: deriveAcls(product), proto: contracts.get(product)?.proto as GeneratedProto, deployments: deployed.deployments, history, ...(warning ? { warnings: [warning] } : {}) };
       });
+      if (options.only && !options.only.has(domain)) continue;
       stacks.push({ name: stackName(domain, env.name), domain, environment: env, products: plans });
     }
   }
   if (problems.length) throw new ContractError(problems);
   stacks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { products, stacks, contracts: products.map((p) => contracts.get(p) as ContractPlan) };
+  return { products, stacks, contracts: products.filter((p) => contracts.has(p)).map((p) => contracts.get(p) as ContractPlan) };
 }

@@ -7,6 +7,8 @@
 # existed), the whole mesh is reviewed as new and a note says so.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The review compares every stack: a synth limited to some domains would not do.
+unset MESH_DOMAINS
 base_ref="${1:?usage: scripts/ci-review.sh <base ref>}"
 work="$(mktemp -d)"
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || { rm -rf "$work/base"; git worktree prune; }; rm -rf "$work"' EXIT

@@ -8,7 +8,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../contracts/environment';
 import { planMesh, productWarnings, type MeshPlan } from '../contracts/mesh';
-import { ContractError, formatProblems, type Problem } from '../contracts/problems';
+import { stackName } from '../contracts/derive/names';
+import { ContractError, didYouMean, formatProblems, type Problem } from '../contracts/problems';
 import { blocksSynth, formatFinding, formatPolicyErrors } from '../contracts/policy/evaluate';
 import type { Finding } from '../contracts/policy/rule';
 import type { Retirement } from '../contracts/retire/retired';
@@ -18,7 +19,8 @@ import { committedFilesOf, readCommittedMigrations } from '../contracts/sql/comm
 import { reconcileMigrations } from '../contracts/sql/migration-record';
 import { writeContractFiles } from './contract-output';
 import { buildManifest } from './manifest';
-import { buildAwsStacks } from './aws-stacks';
+import { awsStackNames, buildAwsStacks, environmentsOf } from './aws-stacks';
+import { LeftOutStack } from './left-out-stack';
 import { DomainStack, type DomainStackProps } from './domain-stack';
 import { ENVIRONMENTS } from './environments';
 
@@ -50,17 +52,45 @@ export interface SynthOptions {
   readonly cacheDir?: string;
   /** Where messages go. @default console */
   readonly log?: { info(msg: string): void; error(msg: string): void };
+  /**
+   * Build and write only the stacks of these domains (in every environment) — what `MESH_DOMAINS` sets (main.ts).
+   * Every contract is still checked; each stack built is byte for byte what a full synth writes. The platform and
+   * identities stacks are not built (they hold every domain's principals and the shared platform: deploy them from a
+   * full synth); every stack left out is written as a {@link LeftOutStack}, whose plan fails naming `MESH_DOMAINS`.
+   * `mesh-manifest.json` and the contract files then cover these domains only, and say so (the review refuses it).
+   * @default - every domain, and the platform and identities stacks
+   */
+  readonly domains?: readonly string[];
 }
 
-/** Adds every stack of the plan to `app`: per environment with AWS settings `platform-<env>` and `identities-<env>`, then every domain stack, each with the policy guardrails aspect. */
-export function buildStacks(app: App, plan: MeshPlan, props: DomainStackProps = {}): TerraformStack[] {
+/** The domains named by `MESH_DOMAINS` (comma- or space-separated), or undefined when it is unset or empty. */
+export function meshDomainsFrom(value: string | undefined): string[] | undefined {
+  const domains = [...new Set((value ?? '').split(/[\s,]+/).map((d) => d.trim()).filter(Boolean))];
+  return domains.length ? domains : undefined;
+}
+
+/**
+ * Adds every stack of the plan to `app`: per environment with AWS settings `platform-<env>` and `identities-<env>`, then
+ * every domain stack, each with the policy guardrails aspect. With `only`, just the stacks of those domains, and a
+ * {@link LeftOutStack} in place of every other stack.
+ */
+export function buildStacks(app: App, plan: MeshPlan, props: DomainStackProps = {}, only?: ReadonlySet<string>): TerraformStack[] {
   const principals = meshPrincipals(plan);
   // A plain loop: every token cdktf creates below records the call stack, so each frame here is paid ~10,000 times.
   const domains: DomainStack[] = [];
   for (const s of plan.stacks) {
+    if (only && !only.has(s.domain)) continue;
     const stack = new DomainStack(app, s, props);
     applyMeshPolicy(stack, s, principals);
     domains.push(stack);
+  }
+  if (only) {
+    const built = domains.map((d) => d.node.id);
+    const environments = environmentsOf(plan);
+    const every = [...new Set(plan.products.map((p) => p.domain))].flatMap((d) => environments.map((e) => stackName(d, e.name)));
+    const leftOut = [...every.filter((n) => !built.includes(n)), ...awsStackNames(plan, environments)].sort();
+    for (const name of leftOut) new LeftOutStack(app, name, { domains: [...only], built });
+    return domains;
   }
   const platform = buildAwsStacks(app, plan);
   for (const stack of platform) applyPlatformPolicy(stack, stack.environment, principals);
@@ -85,7 +115,7 @@ export function loadMesh(options: SynthOptions = {}): { plan?: MeshPlan; problem
   const early = [...loaded.problems, ...migrations.problems];
   const warnings = [...loaded.warnings];
   try {
-    const plan = planMesh(loaded.entries, options.environments ?? ENVIRONMENTS, { locks: loaded.locks });
+    const plan = planMesh(loaded.entries, options.environments ?? ENVIRONMENTS, { locks: loaded.locks, ...(options.domains ? { only: new Set(options.domains) } : {}) });
     for (const s of plan.stacks) for (const p of s.products) for (const w of productWarnings(p)) warnings.push(`${s.name}: ${w}`);
     return early.length ? { problems: early, warnings } : { plan, problems: [], retired: [...loaded.retired], warnings };
   } catch (err) {
@@ -112,17 +142,26 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     return 1;
   }
   try {
-    const { plan, problems, retired, warnings } = loadMesh(options);
-    if (!plan) {
+    const { plan: full, problems, retired, warnings } = loadMesh(options);
+    if (!full) {
       log.error(formatProblems(problems));
       return 1;
     }
+    // MESH_DOMAINS: every contract was checked above; only these domains are built and written.
+    const only = options.domains ? new Set(options.domains) : undefined;
+    const unknown = unknownDomains(full, options.domains);
+    if (unknown) {
+      log.error(`contract-mesh: ${unknown}\nNothing was synthesized.`);
+      return 1;
+    }
+    // (planMesh planned the stacks and artifacts of these domains only; `full` still lists every product.)
+    const plan = only ? partOf(full, only) : full;
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(dirname(partial), { recursive: true });
     const app = new App({ outdir: partial, stackTraces: false });
     const productsDir = options.productsDir ?? join(options.root ?? process.cwd(), 'contracts', 'products');
     const migrationsRoot = options.migrationsDir ?? join(dirname(productsDir), 'migrations');
-    stacks = buildStacks(app, plan, { migrationsRoot });
+    stacks = buildStacks(app, full, { migrationsRoot }, only);
     for (const w of warnings) log.info(`warning: ${w}`);
     // The policy checks each stack as synth writes it, into the partial folder; one run reports every policy error.
     for (const s of stacks) meshPolicyOf(s)?.deferErrors();
@@ -131,11 +170,14 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     if (findings.some(blocksSynth)) throw new Error('policy errors');
     for (const f of findings) log.info(`contract-mesh: ${formatFinding(f)}`);
     // One line of JSON: a machine input (the review reads it; jq reads it), 22 MB at 1,000 products when indented.
-    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(buildManifest(plan, { findings, retired: retired ?? [], committedMigrations: committedFilesOf(readCommittedMigrations(migrationsRoot)) }))}\n`);
+    const manifest = buildManifest(plan, { findings, retired: retired ?? [], committedMigrations: committedFilesOf(readCommittedMigrations(migrationsRoot)) });
+    writeFileSync(join(partial, 'mesh-manifest.json'), `${JSON.stringify(only ? { ...manifest, partial: { domains: [...only] } } : manifest)}\n`);
     writeContractFiles(partial, plan);
     discardOutput(outdir);
     renameSync(partial, outdir);
-    log.info(`contract-mesh: ${plan.products.length} data products → ${stacks.length} stacks in ${outdir}: ${stacks.map((s) => s.node.id).join(', ')}`);
+    if (only) {
+      log.info(`contract-mesh: MESH_DOMAINS=${[...only].join(',')}: ${full.products.length} data products checked, ${plan.products.length} of them built → ${stacks.length} stacks in ${outdir}: ${stacks.map((s) => s.node.id).join(', ')}. Every other stack is left out: \`cdktf deploy\` of one fails, naming MESH_DOMAINS.`);
+    } else log.info(`contract-mesh: ${plan.products.length} data products → ${stacks.length} stacks in ${outdir}: ${stacks.map((s) => s.node.id).join(', ')}`);
     return 0;
   } catch (err) {
     rmSync(partial, { recursive: true, force: true });
@@ -147,6 +189,28 @@ export function synthesizeMesh(options: SynthOptions = {}): number {
     log.error(`${message}\nNothing was synthesized; ${outdir} was removed so that no stale stack looks current.`);
     return 1;
   }
+}
+
+/** What is wrong with the domains MESH_DOMAINS names, if anything: one that has no product (with a did-you-mean). */
+function unknownDomains(plan: MeshPlan, domains: readonly string[] | undefined): string | undefined {
+  if (!domains) return undefined;
+  const known = [...new Set(plan.products.map((p) => p.domain))].sort();
+  const wrong = domains.filter((d) => !known.includes(d));
+  if (!wrong.length) return undefined;
+  const hints = wrong.map((d) => {
+    const guess = didYouMean(d, known);
+    return `"${d}"${guess ? ` (did you mean "${guess}"?)` : ''}`;
+  });
+  return `MESH_DOMAINS names ${wrong.length === 1 ? 'a domain' : 'domains'} with no data product: ${hints.join(', ')}. The domains are: ${known.join(', ')}. Fix MESH_DOMAINS, or unset it to synthesize every stack.`;
+}
+
+/** The part of the plan that belongs to the domains. */
+function partOf(plan: MeshPlan, domains: ReadonlySet<string>): MeshPlan {
+  return {
+    products: plan.products.filter((p) => domains.has(p.domain)),
+    stacks: plan.stacks.filter((s) => domains.has(s.domain)),
+    contracts: plan.contracts.filter((c) => domains.has(c.product.domain)),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { App } from 'cdktf';
 import type { EnvironmentConfig } from '../contracts/environment';
 import type { MeshPlan } from '../contracts/mesh';
 import { deriveIdentities } from '../contracts/derive/identities';
+import { identitiesStackName, platformStackName } from '../contracts/derive/aws-names';
 import { IdentitiesStack } from './identities-stack';
 import { KafkaIdentitiesStack } from './kafka-identities-stack';
 import { PlatformStack } from './platform-stack';
@@ -11,6 +12,11 @@ export function environmentsOf(plan: MeshPlan): EnvironmentConfig[] {
   const seen = new Map<string, EnvironmentConfig>();
   for (const s of plan.stacks) if (!seen.has(s.environment.name)) seen.set(s.environment.name, s.environment);
   return [...seen.values()];
+}
+
+/** The names of the stacks {@link buildAwsStacks} builds. */
+export function awsStackNames(plan: MeshPlan, environments: readonly EnvironmentConfig[] = environmentsOf(plan)): string[] {
+  return environments.flatMap((e) => (e.aws ? [platformStackName(e.name), identitiesStackName(e.name)] : [identitiesStackName(e.name)]));
 }
 
 /**

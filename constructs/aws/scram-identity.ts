@@ -63,7 +63,9 @@ export class ScramIdentity extends Construct {
     const { identity } = props;
     this.secret = new SecretsmanagerSecret(this, 'Secret', {
       name: identity.secretName,
-      description: `SCRAM credential of Kafka user ${identity.user} (${identity.namedBy.join('; ')})`.slice(0, 2048),
+      // Stable: it names no product, so adding or retiring a product that uses this principal changes no secret
+      // (which products name it is in mesh-manifest.json and the review).
+      description: `SCRAM credential of Kafka user ${identity.user} (contract-mesh)`,
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: props.recoveryWindowInDays ?? 30,
       ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),

@@ -65,14 +65,37 @@ function merge<T>(b: Map<string, T>, h: Map<string, T>): Array<T & { status: Sta
   }));
 }
 
-/** The lineage of both meshes: what the change adds and removes. */
-export function lineageOf(base: readonly ManifestProduct[], head: readonly ManifestProduct[]): Lineage {
+/** True when the product's producer, topics, consumers or sink tables differ between the two sides (or it is added or removed). */
+export function lineageChanged(base: ManifestProduct | undefined, head: ManifestProduct | undefined): boolean {
+  const keys = (p: ManifestProduct | undefined) => {
+    const g = graphOf(p ? [p] : []);
+    return JSON.stringify([[...g.nodes.keys()].sort(), [...g.edges.keys()].sort(), [...g.nodes.values()].map((n) => n.label).sort()]);
+  };
+  return keys(base) !== keys(head);
+}
+
+/**
+ * The lineage of both meshes: what the change adds and removes. With `only`, the part that changes for those
+ * products: their added and removed nodes and edges, and the nodes those edges connect — each with its status
+ * in the whole mesh (a consumer that reads other products too is not new).
+ */
+export function lineageOf(base: readonly ManifestProduct[], head: readonly ManifestProduct[], only?: ReadonlySet<string>): Lineage {
   const [b, h] = [graphOf(base), graphOf(head)];
-  return { nodes: merge(b.nodes, h.nodes), edges: merge(b.edges, h.edges) };
+  const full = { nodes: merge(b.nodes, h.nodes), edges: merge(b.edges, h.edges) };
+  if (!only) return full;
+  const [sb, sh] = [graphOf(base.filter((p) => only.has(p.id))), graphOf(head.filter((p) => only.has(p.id)))];
+  const key = (e: Omit<LineageEdge, 'status'>) => `${e.from}->${e.to}|${e.label ?? ''}`;
+  const mine = new Set([...sb.edges.keys(), ...sh.edges.keys()]);
+  const edges = full.edges.filter((e) => e.status !== 'kept' && mine.has(key(e)));
+  const ends = new Set(edges.flatMap((e) => [e.from, e.to]));
+  const nodes = full.nodes.filter((n) => ends.has(n.id) || (n.status !== 'kept' && (sb.nodes.has(n.id) || sh.nodes.has(n.id))));
+  return { nodes, edges };
 }
 
 const SHAPES: Record<LineageNode['kind'], [string, string]> = { principal: ['(', ')'], topic: ['[', ']'], deadLetter: ['[/', '/]'], table: ['[(', ')]'] };
 const MARK: Record<Status, string> = { added: '➕ ', removed: '➖ ', kept: '' };
+const CLASS_STYLE = { added: 'fill:#dafbe1,stroke:#2da44e', removed: 'fill:#ffebe9,stroke:#cf222e,stroke-dasharray:4' } as const;
+const LINK_STYLE = { added: 'stroke:#2da44e,stroke-width:2px', removed: 'stroke:#cf222e,stroke-width:2px,stroke-dasharray:4' } as const;
 
 /** The Mermaid source (without the fence). */
 export function renderMermaid(l: Lineage): string {
@@ -81,18 +104,18 @@ export function renderMermaid(l: Lineage): string {
     const [open, close] = SHAPES[n.kind];
     lines.push(`  ${n.id}${open}"${MARK[n.status]}${n.label}"${close}`);
   }
-  const styles: string[] = [];
+  const styled: Record<'added' | 'removed', number[]> = { added: [], removed: [] };
   l.edges.forEach((e, i) => {
     const arrow = e.dashed ? '-.->' : '-->';
     const label = [MARK[e.status].trim(), e.label ?? ''].filter(Boolean).join(' ');
     lines.push(`  ${e.from} ${arrow}${label ? `|"${label}"|` : ''} ${e.to}`);
-    if (e.status === 'added') styles.push(`  linkStyle ${i} stroke:#2da44e,stroke-width:2px`);
-    if (e.status === 'removed') styles.push(`  linkStyle ${i} stroke:#cf222e,stroke-width:2px,stroke-dasharray:4`);
+    if (e.status !== 'kept') styled[e.status].push(i);
   });
-  lines.push('  classDef added fill:#dafbe1,stroke:#2da44e', '  classDef removed fill:#ffebe9,stroke:#cf222e,stroke-dasharray:4');
-  const added = l.nodes.filter((n) => n.status === 'added').map((n) => n.id);
-  const removed = l.nodes.filter((n) => n.status === 'removed').map((n) => n.id);
-  if (added.length) lines.push(`  class ${added.join(',')} added`);
-  if (removed.length) lines.push(`  class ${removed.join(',')} removed`);
-  return [...lines, ...styles].join('\n');
+  // One class and one linkStyle statement per status (Mermaid takes comma-separated ids and link numbers).
+  for (const status of ['added', 'removed'] as const) {
+    const nodes = l.nodes.filter((n) => n.status === status).map((n) => n.id);
+    if (nodes.length) lines.push(`  classDef ${status} ${CLASS_STYLE[status]}`, `  class ${nodes.join(',')} ${status}`);
+    if (styled[status].length) lines.push(`  linkStyle ${styled[status].join(',')} ${LINK_STYLE[status]}`);
+  }
+  return lines.join('\n');
 }

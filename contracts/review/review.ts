@@ -1,18 +1,24 @@
 /**
  * The review of a change to the mesh: two synth outputs in, one Markdown page
  * and an exit code out. Pure: the CLI (`scripts/review.ts`) reads the folders.
+ *
+ * One page, whatever the size of the mesh: every section shows only what the
+ * change touches — the changed stacks, the added, changed and removed products,
+ * the costs and lineage that move — and gives totals for the rest; a table or
+ * a subsection with nothing to show is left out; long lists fold under
+ * `<details>`, with a one-line summary outside.
  */
-import { encodingSaving, ratioText } from '../cost/encoding-saving';
-import { estimateCost, gb, money, type CostEstimate } from '../cost/estimate';
 import { duration } from '../derive/derived';
 import { aclKey } from '../derive/acls';
 import { fieldChanges, settingChanges, type Change } from './contract-diff';
+import { costSection } from './cost-section';
 import { blocks, findDangers, type Danger } from './dangers';
-import { lineageOf, renderMermaid, type Lineage } from './lineage';
+import { lineageChanged, lineageOf, renderMermaid, type Lineage } from './lineage';
 import type { ManifestProduct, ManifestStackProduct, ManifestTopic, ReviewManifest } from './manifest-types';
 import { ownerOf, productsOf } from './product-index';
 import { diffResources, summarise, type ResourceChange, type SummaryRow } from './resource-diff';
 import type { SynthOutput } from './synth-output';
+import { arrow, code, esc, FOLD_AFTER, folded, plural } from './markdown';
 
 export interface ReviewOptions {
   /** How the base is named in the page, e.g. `main@1a2b3c4`. @default 'base' (or 'nothing' without a base) */
@@ -28,85 +34,180 @@ export interface Review {
   readonly dangers: readonly Danger[];
   readonly summary: readonly SummaryRow[];
   readonly changes: readonly ResourceChange[];
+  /** The lineage of the products whose producers, topics, consumers or sink tables change. */
   readonly lineage: Lineage;
 }
 
-const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-const arrow = (b: string | undefined, a: string | undefined) => (b === a ? (a ?? '—') : `${b ?? '—'} → **${a ?? '—'}**`);
+/** How each product fares in the change: added, removed, changed or unchanged (with the contract's changes). */
+export interface ProductStatus {
+  readonly id: string;
+  readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
+  readonly base?: ManifestProduct;
+  readonly head?: ManifestProduct;
+  readonly settings: readonly Change[];
+  readonly fields: readonly Change[];
+}
 
-/** Reviews head against base (`undefined`: the whole mesh as new). */
+/** Every product of either side with its status, sorted by id. */
+export function productStatuses(base: ReviewManifest, head: ReviewManifest, changes: readonly ResourceChange[]): ProductStatus[] {
+  const all = productsOf(base, head);
+  const touched = new Set(changes.map((c) => ownerOf(c, all)?.product.id).filter(Boolean));
+  const [b, h] = [new Map(base.products.map((p) => [p.id, p])), new Map(head.products.map((p) => [p.id, p]))];
+  return [...all.keys()].sort().map((id) => {
+    const [before, after] = [b.get(id), h.get(id)];
+    const settings = before && after ? settingChanges(before, after) : [];
+    const fields = before && after ? fieldChanges(before.shape, after.shape) : [];
+    const status = !before ? 'added' : !after ? 'removed' : settings.length || fields.length || touched.has(id) ? 'changed' : 'unchanged';
+    return { id, status, base: before, head: after, settings, fields };
+  });
+}
+
+/** Reviews head against base (`hasBase` false: the whole mesh as new). */
 export function reviewMesh(base: SynthOutput, head: SynthOutput, options: ReviewOptions = {}, hasBase = true): Review {
   const all = diffResources(base, head);
   const changes = all.filter((c) => c.kind === 'resource');
   const dangers = findDangers(all, base.manifest, head.manifest);
   const summary = summarise(changes);
-  const lineage = lineageOf(base.manifest.products, head.manifest.products);
+  const statuses = productStatuses(base.manifest, head.manifest, changes);
+  const moved = statuses.filter((s) => s.status !== 'unchanged');
+  const drawn = new Set(moved.filter((s) => lineageChanged(s.base, s.head)).map((s) => s.id));
+  const lineage = lineageOf(base.manifest.products, head.manifest.products, drawn);
   const blocking = dangers.filter(blocks);
   const exitCode = blocking.length ? 1 : 0;
+  const count = (status: ProductStatus['status']) => statuses.filter((s) => s.status === status).length;
   const md: string[] = [];
   md.push('# contract-mesh review', '');
   md.push(exitCode ? `**❌ ${blocking.length} unacknowledged error${blocking.length === 1 ? '' : 's'} block${blocking.length === 1 ? 's' : ''} this change.**` : '**✅ Nothing blocks this change.**');
-  md.push('', `Base: ${hasBase ? (options.baseLabel ?? 'base') : 'nothing (the whole mesh is reviewed as new)'} · Head: ${options.headLabel ?? 'head'} · ${changes.length} resource change${changes.length === 1 ? '' : 's'} in ${new Set(changes.map((c) => c.stack)).size} stack(s).`, '');
-  md.push(...dangerSection(dangers, head.manifest));
-  md.push(...warningSection(head.manifest));
+  md.push('', `Base: ${hasBase ? (options.baseLabel ?? 'base') : 'nothing (the whole mesh is reviewed as new)'} · Head: ${options.headLabel ?? 'head'} · ${plural(changes.length, 'resource change')} in ${plural(new Set(changes.map((c) => c.stack)).size, 'stack')} · products: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed, ${count('unchanged')} unchanged.`, '');
+  md.push(...dangerSection(dangers, head.manifest, statuses));
+  md.push(...warningSection(head.manifest, statuses));
   md.push(...summarySection(summary, base, head));
-  md.push(...productSection(base.manifest, head.manifest, changes));
-  md.push(...costSection(base.manifest, head.manifest));
-  md.push('## Lineage', '', 'Producers → topics → consumers, with dead-letter topics; ➕ added, ➖ removed by this change.', '', '```mermaid', renderMermaid(lineage), '```', '');
+  md.push(...productSection(base.manifest, head.manifest, statuses));
+  md.push(...costSection(base.manifest, head.manifest, statuses));
+  md.push(...lineageSection(lineage, statuses.length - drawn.size));
   return { markdown: `${md.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`, exitCode, dangers, summary, changes, lineage };
 }
 
-function dangerLine(d: Danger): string {
-  const icon = d.acknowledged ? '✔️ acknowledged' : d.level === 'error' ? '❌ **error**' : '⚠️ warning';
-  return `- ${icon} · ${code(d.stack)} · ${d.code}: ${d.message}.${d.acknowledged ? ` _${d.acknowledged}_` : ''}`;
+const LEVEL: Record<string, string> = { error: '❌ **error**', warning: '⚠️ warning' };
+const WHAT: Record<string, string> = {
+  'CM-DANGER-DESTROY': 'destroyed or replaced stateful resources',
+  'CM-DANGER-RETENTION': 'shorter retentions',
+  'CM-DANGER-PARTITIONS': 'partition changes',
+  'CM-DANGER-REPLICATION': 'replication changes',
+  'CM-DANGER-CONFIG-DEFAULT': 'topic settings reverting to the broker default',
+  'CM-DANGER-ACCESS-LOST': 'lost or interrupted accesses',
+  'CM-DANGER-GRANT-WIDENS': 'new grants',
+  'CM-DANGER-PREVENT-DESTROY': 'removed prevent_destroy guards',
+};
+
+/** One line per danger, the same danger in several stacks (dev and prod) on one line. */
+function dangerLines(dangers: readonly Danger[]): string[] {
+  const merged = new Map<string, { d: Danger; stacks: string[] }>();
+  for (const d of dangers) {
+    const key = [d.level, d.acknowledged ?? '', d.code, d.message].join('\u0000');
+    const m = merged.get(key);
+    if (m) m.stacks.push(d.stack);
+    else merged.set(key, { d, stacks: [d.stack] });
+  }
+  return [...merged.values()].map(({ d, stacks }) => {
+    const icon = d.acknowledged ? '✔️ acknowledged' : LEVEL[d.level];
+    return `- ${icon} · ${stacks.map(code).join(', ')} · ${d.code}: ${d.message}.${d.acknowledged ? ` _${d.acknowledged}_` : ''}`;
+  });
 }
 
-function dangerSection(dangers: readonly Danger[], head: ReviewManifest): string[] {
+function dangerSection(dangers: readonly Danger[], head: ReviewManifest, statuses: readonly ProductStatus[]): string[] {
   const out = ['## Danger list', ''];
   if (dangers.length === 0) out.push('No destroy, replacement, partition, retention or replication change, no lost or widened access, no removed `prevent_destroy`.', '');
-  const important = dangers.filter((d) => d.level === 'error' || d.dataLoss || d.code !== 'CM-DANGER-GRANT-WIDENS');
-  const widen = dangers.filter((d) => !important.includes(d));
-  out.push(...important.map(dangerLine));
-  if (widen.length) {
-    const byStack = new Map<string, number>();
-    for (const d of widen) byStack.set(d.stack, (byStack.get(d.stack) ?? 0) + 1);
-    if (widen.length <= 10) out.push(...widen.map(dangerLine));
-    else out.push(`- ⚠️ warning · ${widen.length} new grants (CM-DANGER-GRANT-WIDENS) in ${[...byStack].map(([s, n]) => `${code(s)} (${n})`).join(', ')}:`, '', '<details><summary>New grants</summary>', '', ...widen.map(dangerLine), '', '</details>');
+  // Unacknowledged errors first, each on its line: they block the merge.
+  const blocking = dangers.filter(blocks);
+  const blockingLines = dangerLines(blocking);
+  out.push(...blockingLines.slice(0, 10));
+  if (blockingLines.length > 10) out.push(...folded(`${blockingLines.length - 10} more errors`, blockingLines.slice(10)));
+  // The grants of a new product are its ACL matrix (and its roles' policies): one line per product.
+  const added = new Set(statuses.filter((s) => s.status === 'added').map((s) => s.id));
+  const rest = dangers.filter((d) => !blocks(d));
+  const ofNew = rest.filter((d) => d.code === 'CM-DANGER-GRANT-WIDENS' && d.product !== undefined && added.has(d.product));
+  const byProduct = new Map<string, Danger[]>();
+  for (const d of ofNew) byProduct.set(d.product as string, [...(byProduct.get(d.product as string) ?? []), d]);
+  for (const [id, list] of byProduct) {
+    const stacks = [...new Set(list.map((d) => d.stack))];
+    const acls = list.filter((d) => d.address.startsWith('kafka_acl.'));
+    const perStack = new Set(stacks.map((st) => acls.filter((d) => d.stack === st).length));
+    const aclText = perStack.size === 1 && stacks.length > 1 ? `${plural([...perStack][0], 'ACL')} in each` : plural(acls.length, 'ACL');
+    const iam = list.length - acls.length;
+    out.push(`- ⚠️ warning · ${stacks.map(code).join(', ')} · CM-DANGER-GRANT-WIDENS: the new product ${id} grants ${aclText} (its ACL matrix below)${iam ? ` and ${plural(iam, 'IAM policy', 'IAM policies')} (below)` : ''}.`);
+  }
+  // The other dangers by code, in the order of their weight; a long group folds.
+  const others = rest.filter((d) => !ofNew.includes(d));
+  const codes = [...new Set(others.map((d) => `${d.acknowledged ? 'ack' : d.level}\u0000${d.code}`))];
+  for (const key of codes) {
+    const [, dangerCode] = key.split('\u0000');
+    const group = others.filter((d) => `${d.acknowledged ? 'ack' : d.level}\u0000${d.code}` === key);
+    const lines = dangerLines(group);
+    if (lines.length <= FOLD_AFTER) out.push(...lines);
+    else {
+      const first = group[0];
+      const icon = first.acknowledged ? '✔️ acknowledged' : LEVEL[first.level];
+      const stacks = [...new Set(group.map((d) => d.stack))];
+      out.push(`- ${icon} · ${stacks.map(code).join(', ')} · ${dangerCode} × ${lines.length}: ${WHAT[dangerCode] ?? 'dangers'}, each below.`, '', ...folded(`${dangerCode}: ${WHAT[dangerCode] ?? 'dangers'} (${lines.length})`, lines));
+    }
   }
   // Standing, not a change: shown in every review while an environment opts out of verifying the database.
   for (const e of head.environments.filter((x) => x.databaseTls?.verifyServerCertificate === false)) {
     out.push(`- ⚠️ warning · environment ${code(e.name)} · CM-DANGER-TLS-UNVERIFIED: the migration function connects to the database WITHOUT verifying its TLS certificate (aws.databaseTls.verifyServerCertificate: false), so anything on the network path can pose as the database and receive the master password. Fix: commit the region's RDS CA bundle and set aws.databaseTls.caBundleFile (docs/aws-security.md).`);
   }
-  const findings = head.policy.findings;
-  const suppressions = head.policy.suppressions;
-  if (findings.length || suppressions.length) {
-    out.push('', '### Policy', '');
-    for (const f of findings) out.push(`- ${f.suppressed ? '🔕 suppressed' : f.level === 'error' ? '❌ error' : '⚠️ warning'} · ${f.rule} · ${code(f.path)}: ${f.message}${f.suppressed ? ` _Reason: ${f.suppressed}_` : ''}`);
-    for (const s of suppressions) out.push(`- 🔕 ${s.product} suppresses ${s.rule} on ${code(s.resource)}: _${s.reason}_`);
-  }
+  // Their Kafka ACLs are the ACL matrix of each new product; what else they are granted (IAM) folds here.
+  const iam = ofNew.filter((d) => !d.address.startsWith('kafka_acl.'));
+  if (iam.length) out.push('', ...folded(`IAM grants of the new products (${iam.length})`, dangerLines(iam)));
+  out.push(...policySection(head, statuses));
   out.push('');
   return out;
 }
 
-/** What synth warned about in the head (each product in each stack), as synth printed it. */
-function warningSection(head: ReviewManifest): string[] {
-  const lines = head.stacks.flatMap((s) => s.products.flatMap((p) => (p.warnings ?? []).map((w) => `- ⚠️ ${code(s.name)}: ${esc(w)}`)));
-  if (!lines.length) return [];
+/** What synth warned about in the head for the products the change touches, as synth printed it; a count for the rest. */
+function warningSection(head: ReviewManifest, statuses: readonly ProductStatus[]): string[] {
+  const moved = new Set(statuses.filter((s) => s.status !== 'unchanged').map((s) => s.id));
+  const all = head.stacks.flatMap((s) => s.products.flatMap((p) => (p.warnings ?? []).map((w) => ({ id: p.id, line: `- ⚠️ ${code(s.name)}: ${esc(w)}` }))));
+  const lines = all.filter((w) => moved.has(w.id)).map((w) => w.line);
+  const others = all.length - lines.length;
+  if (!lines.length && !others) return [];
   const out = ['### Synth warnings', ''];
-  if (lines.length <= 10) return [...out, ...lines, ''];
-  return [...out, `<details><summary>${lines.length} warnings</summary>`, '', ...lines, '', '</details>', ''];
+  if (lines.length <= 10) out.push(...lines);
+  else out.push(`- ⚠️ ${plural(lines.length, 'warning')} of the products this change touches, each below.`, '', ...folded(`Synth warnings (${lines.length})`, lines));
+  if (others) out.push(`- ${plural(others, 'other synth warning')} of unchanged products (\`warnings\` in mesh-manifest.json).`);
+  return [...out, ''];
+}
+
+/** The head's policy findings and suppressions on what the change touches; a count for the rest. */
+function policySection(head: ReviewManifest, statuses: readonly ProductStatus[]): string[] {
+  const moved = new Set(statuses.filter((s) => s.status !== 'unchanged').map((s) => s.id));
+  const mine = (f: { product?: string }) => f.product !== undefined && moved.has(f.product);
+  const findings = head.policy.findings.filter(mine);
+  const suppressions = head.policy.suppressions.filter(mine);
+  const others = head.policy.findings.length - findings.length + head.policy.suppressions.length - suppressions.length;
+  if (!findings.length && !suppressions.length && !others) return [];
+  const out = ['', '### Policy', ''];
+  for (const f of findings) out.push(`- ${f.suppressed ? '🔕 suppressed' : f.level === 'error' ? '❌ error' : '⚠️ warning'} · ${f.rule} · ${code(f.path)}: ${f.message}${f.suppressed ? ` _Reason: ${f.suppressed}_` : ''}`);
+  for (const s of suppressions) out.push(`- 🔕 ${s.product} suppresses ${s.rule} on ${code(s.resource)}: _${s.reason}_`);
+  if (others) out.push(`- ${plural(others, 'other finding or suppression', 'other findings and suppressions')} of unchanged products and stacks (\`policy\` in mesh-manifest.json).`);
+  return out;
 }
 
 function summarySection(rows: readonly SummaryRow[], base: SynthOutput, head: SynthOutput): string[] {
   const out = ['## Summary', ''];
   const stacks = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].sort();
-  const unchanged = stacks.filter((s) => !rows.some((r) => r.stack === s));
+  const changed = [...new Set(rows.map((r) => r.stack))];
+  const unchanged = stacks.filter((s) => !changed.includes(s));
   if (rows.length) {
-    out.push('| stack | resource type | add | change | replace | destroy |', '|---|---|---:|---:|---:|---:|');
-    for (const r of rows) out.push(`| ${r.stack} | ${r.type} | ${r.create || ''} | ${r.update || ''} | ${r.replace ? `**${r.replace}**` : ''} | ${r.delete ? `**${r.delete}**` : ''} |`);
-  }
-  if (unchanged.length) out.push('', `No changes: ${unchanged.map(code).join(', ')}.`);
+    out.push('| stack | add | change | replace | destroy | by resource type |', '|---|---:|---:|---:|---:|---|');
+    for (const stack of changed) {
+      const mine = rows.filter((r) => r.stack === stack);
+      const sum = (k: 'create' | 'update' | 'replace' | 'delete') => mine.reduce((n, r) => n + r[k], 0);
+      const types = mine.map((r) => `${r.type} ${[r.create && `+${r.create}`, r.update && `~${r.update}`, r.replace && `±${r.replace}`, r.delete && `−${r.delete}`].filter(Boolean).join(' ')}`).join(', ');
+      out.push(`| ${stack} | ${sum('create') || ''} | ${sum('update') || ''} | ${sum('replace') ? `**${sum('replace')}**` : ''} | ${sum('delete') ? `**${sum('delete')}**` : ''} | ${types} |`);
+    }
+  } else out.push('No resource changes.');
+  if (unchanged.length) out.push('', `No changes in ${unchanged.length <= 8 ? unchanged.map(code).join(', ') : `${unchanged.length} other stacks`}.`);
   out.push('');
   return out;
 }
@@ -121,15 +222,21 @@ function show(key: string, v: string | undefined): string | undefined {
   return key.endsWith('.ms') && Number(v) > 0 ? `${v} (${duration(Number(v))})` : v;
 }
 
-function settingRows(env: string, which: string, b: ManifestTopic | undefined, a: ManifestTopic | undefined): string[] {
+/** The derived settings of one topic; for a changed product only the rows whose value or reason changes. */
+function settingRows(env: string, which: string, b: ManifestTopic | undefined, a: ManifestTopic | undefined, onlyChanged: boolean): string[] {
   const rows: string[] = [];
-  const row = (setting: string, before: string | undefined, after: string | undefined, reason: string | undefined) =>
-    rows.push(`| ${env} | ${which} | ${setting} | ${esc(arrow(before, after))} | ${esc(reason ?? '')} |`);
-  row('name', b?.name, a?.name, undefined);
-  row('partitions', b ? String(b.partitions.value) : undefined, a ? String(a.partitions.value) : undefined, (a ?? b)?.partitions.reason);
-  row('replication_factor', b ? String(b.replicationFactor.value) : undefined, a ? String(a.replicationFactor.value) : undefined, (a ?? b)?.replicationFactor.reason);
+  const row = (setting: string, before: string | undefined, after: string | undefined, reasonBefore: string | undefined, reasonAfter: string | undefined) => {
+    if (onlyChanged && before === after && reasonBefore === reasonAfter) return;
+    const value = !b || !a ? (after ?? before ?? '—') : arrow(before, after);
+    const reason = reasonBefore !== undefined && reasonAfter !== undefined && reasonBefore !== reasonAfter && onlyChanged ? `${reasonBefore} → ${reasonAfter}` : (reasonAfter ?? reasonBefore ?? '');
+    rows.push(`| ${env} | ${which} | ${setting} | ${esc(value)} | ${esc(reason)} |`);
+  };
+  row('name', b?.name, a?.name, undefined, undefined);
+  row('partitions', b ? String(b.partitions.value) : undefined, a ? String(a.partitions.value) : undefined, b?.partitions.reason, a?.partitions.reason);
+  row('replication_factor', b ? String(b.replicationFactor.value) : undefined, a ? String(a.replicationFactor.value) : undefined, b?.replicationFactor.reason, a?.replicationFactor.reason);
   const keys = [...new Set([...Object.keys(b?.config ?? {}), ...Object.keys(a?.config ?? {})])].sort();
-  for (const k of keys) row(k, show(k, b?.config[k]?.value), show(k, a?.config[k]?.value), (a?.config[k] ?? b?.config[k])?.reason ?? (a?.unset?.[k] ? `unset: ${a.unset[k]}` : undefined));
+  const reasonOf = (t: ManifestTopic | undefined, k: string) => t?.config[k]?.reason ?? (t?.unset?.[k] ? `unset: ${t.unset[k]}` : undefined);
+  for (const k of keys) row(k, show(k, b?.config[k]?.value), show(k, a?.config[k]?.value), reasonOf(b, k), reasonOf(a, k));
   return rows;
 }
 
@@ -139,130 +246,108 @@ function stackProducts(m: ReviewManifest, id: string): Map<string, ManifestStack
   return out;
 }
 
-function productSection(base: ReviewManifest, head: ReviewManifest, changes: readonly ResourceChange[]): string[] {
+function productSection(base: ReviewManifest, head: ReviewManifest, statuses: readonly ProductStatus[]): string[] {
   const out = ['## Per product', ''];
-  const all = productsOf(base, head);
   const retired = new Map(head.retired.map((r) => [r.id, r]));
-  const touched = new Set(changes.map((c) => ownerOf(c, all)?.product.id).filter(Boolean));
-  const unchanged: string[] = [];
-  for (const id of [...all.keys()].sort()) {
-    const b = base.products.find((p) => p.id === id);
-    const h = head.products.find((p) => p.id === id);
-    const settings = settingChanges(b, h);
-    const fields = fieldChanges(b?.shape, h?.shape);
-    const status = !b ? 'added' : !h ? (retired.has(id) ? `removed — retired by ${retired.get(id)?.by}: ${retired.get(id)?.reason}` : 'removed — ❌ NOT retired') : settings.length || fields.length || touched.has(id) ? 'changed' : 'unchanged';
-    if (status === 'unchanged') {
-      unchanged.push(id);
-      continue;
-    }
+  for (const s of statuses) {
+    if (s.status === 'unchanged') continue;
+    const { id, base: b, head: h } = s;
+    const status = s.status === 'removed' ? (retired.has(id) ? `removed — retired by ${retired.get(id)?.by}: ${retired.get(id)?.reason}` : 'removed — ❌ NOT retired') : s.status;
     out.push(`### ${id} — ${status}`, '');
     const p = (h ?? b) as ManifestProduct;
     out.push(`${esc(p.description ?? '')} Owner: ${p.owner.team} (${p.owner.contact}); ${p.kind}, key ${code(p.key)}, ${p.classification}, ${p.compatibility}.`, '');
     if (b && h) {
-      out.push(...changeTable('Contract settings', settings));
-      out.push(...changeTable('Schema fields', fields));
-      if (!settings.length && !fields.length) out.push('The contract is unchanged; only derived resources change.', '');
-      if (h.gate) out.push(`Gate verdict: **${esc(h.gate.verdict)}**${h.gate.reasons?.length ? ` — ${h.gate.reasons.map(esc).join('; ')}` : ''}.`, '');
-      else if (fields.length) out.push('Gate verdict: not in the manifest (the compatibility gate and its locks come with issue 4); the field changes are listed above.', '');
+      // One table: the settings, the schema's fields (by path), and the compatibility gate's verdict on them.
+      const gate: Change[] = h.gate && s.fields.length ? [{ what: 'compatibility gate', before: '', after: `**${h.gate.verdict}**${h.gate.reasons?.length ? ` — ${h.gate.reasons.join('; ')}` : ''}` }] : [];
+      out.push(...changeTable('Contract changes', [...s.settings, ...s.fields.map((f) => ({ ...f, what: `schema.${f.what}` })), ...gate]));
+      if (!s.settings.length && !s.fields.length) out.push('The contract is unchanged; only derived resources change.', '');
     } else if (h) {
       out.push(`New contract with ${h.shape.fields.length} top-level fields: ${h.shape.fields.map((f) => code(f.name)).join(', ')}.`, '');
     }
     const [bs, hs] = [stackProducts(base, id), stackProducts(head, id)];
     const envs = [...new Set([...bs.keys(), ...hs.keys()])].sort();
-    const rows = envs.flatMap((env) => [
-      ...settingRows(env, 'topic', bs.get(env)?.topic, hs.get(env)?.topic),
-      ...settingRows(env, 'dead letters', bs.get(env)?.deadLetter, hs.get(env)?.deadLetter),
-    ]);
-    out.push('<details><summary>Derived topic settings (before → after, with reasons)</summary>', '', '| env | topic | setting | value | reason |', '|---|---|---|---|---|', ...rows, '', '</details>', '');
+    const onlyChanged = !!(b && h);
+    // A row that reads the same in every environment is written once, for all of them.
+    const byRow = new Map<string, string[]>();
+    for (const env of envs) {
+      for (const r of [...settingRows('', 'topic', bs.get(env)?.topic, hs.get(env)?.topic, onlyChanged), ...settingRows('', 'dead letters', bs.get(env)?.deadLetter, hs.get(env)?.deadLetter, onlyChanged)]) {
+        byRow.set(r, [...(byRow.get(r) ?? []), env]);
+      }
+    }
+    // In table order: by topic and setting as first derived, each setting's environments together.
+    const position = new Map<string, number>();
+    for (const r of byRow.keys()) {
+      const setting = r.split(' | ').slice(1, 3).join(' | ');
+      if (!position.has(setting)) position.set(setting, position.size);
+    }
+    const rows = [...byRow]
+      .map(([r, list], at) => ({ r: r.replace(/^\| {2}\|/, `| ${list.join(', ')} |`), at, by: position.get(r.split(' | ').slice(1, 3).join(' | ')) as number }))
+      .sort((x, y) => x.by - y.by || x.at - y.at)
+      .map((x) => x.r);
+    if (rows.length) out.push(...folded(`Derived topic settings${onlyChanged ? ' that change (before → after, with reasons)' : ' (with reasons)'}`, ['| env | topic | setting | value | reason |', '|---|---|---|---|---|', ...rows]));
     const [ba, ha] = [[...bs.values()][0]?.acls ?? [], [...hs.values()][0]?.acls ?? []];
     const bKeys = new Set(ba.map(aclKey));
     const hKeys = new Set(ha.map(aclKey));
-    const acls = [...new Map([...ba, ...ha].map((a) => [aclKey(a), a])).values()].sort((x, y) => (aclKey(x) < aclKey(y) ? -1 : 1));
-    const mark = (k: string) => (hKeys.has(k) && !bKeys.has(k) ? '➕ ' : !hKeys.has(k) ? '➖ ' : '');
-    out.push(`<details><summary>ACL matrix (${ha.length} ACL${ha.length === 1 ? '' : 's'}, every environment; ➕ added, ➖ removed)</summary>`, '', '| principal | resource | operation | why |', '|---|---|---|---|',
-      ...acls.map((a) => `| ${mark(aclKey(a))}${a.principal} | ${a.resourceType} ${code(a.resourceName)} | ${a.operation} | ${esc(a.reason)} |`), '', '</details>', '');
-    for (const [env, sp] of hs) {
-      if (sp.migrations?.length) out.push(`SQL migrations in ${env}:`, '', ...sp.migrations.flatMap((m) => [`${code(m.name)}:`, '```sql', m.sql.trim(), '```']), '');
-      if (sp.deployments?.length) out.push(`Consumer deployments in ${env}:`, '', '```json', JSON.stringify(sp.deployments, null, 2), '```', '');
+    const aclsChanged = ba.length !== ha.length || [...hKeys].some((k) => !bKeys.has(k));
+    if (aclsChanged) {
+      const acls = [...new Map([...ba, ...ha].map((a) => [aclKey(a), a])).values()].sort((x, y) => (aclKey(x) < aclKey(y) ? -1 : 1));
+      const mark = (k: string) => (hKeys.has(k) && !bKeys.has(k) ? '➕ ' : !hKeys.has(k) ? '➖ ' : '');
+      out.push(...folded(`ACL matrix (${plural(ha.length, 'ACL')}, every environment; ➕ added, ➖ removed)`, ['| principal | resource | operation | why |', '|---|---|---|---|',
+        ...acls.map((a) => `| ${mark(aclKey(a))}${a.principal} | ${a.resourceType} ${code(a.resourceName)} | ${a.operation} | ${esc(a.reason)} |`)]));
     }
+    out.push(...migrationSection([...bs.values()], [...hs.values()]));
+    const deployments = envs.flatMap((env) => deploymentRows(env, bs.get(env)?.deployments ?? [], hs.get(env)?.deployments ?? []));
+    if (deployments.length) out.push(...folded(`Consumer deployments that change (${deployments.length})`, ['| env | consumer | service | image | cpu / memory | tasks | lag alarm |', '|---|---|---|---|---|---|---|', ...deployments]));
   }
-  if (unchanged.length) out.push(`Unchanged: ${unchanged.join(', ')}.`, '');
+  const unchanged = statuses.filter((s) => s.status === 'unchanged').length;
+  if (unchanged) out.push(`${statuses.length === unchanged ? 'No product changes: ' : ''}${plural(unchanged, 'other product')} unchanged.`, '');
   return out;
 }
 
-function costSection(base: ReviewManifest, head: ReviewManifest): string[] {
-  const out = ['## Cost', ''];
-  const envs = new Map([...base.environments, ...head.environments].map((e) => [e.name, e]));
-  const priced = [...envs.values()].filter((e) => e.pricing);
-  if (priced.length) {
-    out.push(`Price inputs (from each environment's configuration): ${priced.map((e) => `${e.name}: ${e.pricing?.storagePerGbMonth} ${e.pricing?.currency ?? 'USD'}/GB-month, ${e.pricing?.partitionPerHour} ${e.pricing?.currency ?? 'USD'}/partition-hour`).join('; ')}.`, '');
-  } else out.push('No environment declares prices: storage and partitions only.', '');
-  out.push('Formula: events = peak msg/s × average size × retention × replication; entities = declared key cardinality × size × replication (else an upper bound, marked ≤); dead-letter topics at an assumed share of the peak rate. Estimates at peak rate, not bills.', '');
-  type Row = { id: string; domain: string; env: string; before?: CostEstimate; after?: CostEstimate };
-  const rows: Row[] = [];
-  const estimate = (m: ReviewManifest, env: string, sp: ManifestStackProduct | undefined) => (sp?.costInputs ? estimateCost(sp.costInputs, m.environments.find((e) => e.name === env)?.pricing) : undefined);
-  const keys = new Set<string>();
-  for (const m of [base, head]) for (const s of m.stacks) for (const p of s.products) keys.add(`${p.id}\u0000${s.environment}\u0000${s.domain}`);
-  for (const k of [...keys].sort()) {
-    const [id, env, domain] = k.split('\u0000');
-    rows.push({ id, env, domain, before: estimate(base, env, stackProducts(base, id).get(env)), after: estimate(head, env, stackProducts(head, id).get(env)) });
-  }
-  if (!rows.length) return [...out, 'No products.', ''];
-  const storage = (c?: CostEstimate) => (c ? `${c.upperBound ? '≤ ' : ''}${gb(c.storageBytes)}` : undefined);
-  const month = (c?: CostEstimate) => (c?.monthly !== undefined ? `${money(c.monthly)} ${c.currency}` : undefined);
-  out.push('| product | env | storage | partitions | per month |', '|---|---|---|---|---|');
-  for (const r of rows) out.push(`| ${r.id} | ${r.env} | ${arrow(storage(r.before), storage(r.after))} | ${arrow(r.before ? String(r.before.partitions) : undefined, r.after ? String(r.after.partitions) : undefined)} | ${arrow(month(r.before), month(r.after))} |`);
-  out.push('', 'Per domain:', '', '| domain | env | storage | partitions | per month |', '|---|---|---|---|---|');
-  const domains = new Map<string, Row[]>();
-  for (const r of rows) domains.set(`${r.domain}\u0000${r.env}`, [...(domains.get(`${r.domain}\u0000${r.env}`) ?? []), r]);
-  for (const [k, list] of [...domains].sort()) {
-    const [domain, env] = k.split('\u0000');
-    const sum = (pick: (r: Row) => CostEstimate | undefined) => {
-      const xs = list.map(pick).filter((x): x is CostEstimate => !!x);
-      if (!xs.length) return undefined;
-      return { storage: `${xs.some((x) => x.upperBound) ? '≤ ' : ''}${gb(xs.reduce((s, x) => s + x.storageBytes, 0))}`, partitions: String(xs.reduce((s, x) => s + x.partitions, 0)), monthly: xs.every((x) => x.monthly !== undefined) ? `${money(xs.reduce((s, x) => s + (x.monthly ?? 0), 0))} ${xs[0].currency}` : undefined };
-    };
-    const [b, a] = [sum((r) => r.before), sum((r) => r.after)];
-    out.push(`| ${domain} | ${env} | ${arrow(b?.storage, a?.storage)} | ${arrow(b?.partitions, a?.partitions)} | ${arrow(b?.monthly, a?.monthly)} |`);
-  }
-  out.push('', '<details><summary>How each estimate was computed (head)</summary>', '');
-  for (const r of rows) if (r.after) out.push(`- ${r.id} in ${r.env}: ${r.after.formula.join('; ')}`);
-  out.push('', '</details>', '');
-  out.push(...savingSection(head, rows));
-  return out;
+/**
+ * The SQL migrations the change adds (the same files in every environment: once). Each is listed with what it does;
+ * the SQL of a migration that alters a table the base already has is shown in full, since that table holds data. A new
+ * table's migrations are generated boilerplate (create, privileges): the pull request's diff shows their files.
+ */
+function migrationSection(base: readonly ManifestStackProduct[], head: readonly ManifestStackProduct[]): string[] {
+  const before = new Set(base.flatMap((sp) => (sp.migrations ?? []).map((m) => m.name)));
+  const tableOf = (id: string) => id.split('/').slice(0, 3).join('/');
+  const existing = new Set([...before].map(tableOf));
+  const fresh = new Map<string, string>();
+  for (const sp of head) for (const m of sp.migrations ?? []) if (!before.has(m.name)) fresh.set(m.name, m.sql);
+  if (!fresh.size) return [];
+  const purpose = (sql: string) => /^-- contract-mesh migration for [^\n]*?\): ([^\n]*)/.exec(sql)?.[1]?.replace(/\.$/, '') ?? 'a generated migration';
+  const lines = [...fresh].flatMap(([name, sql]) => {
+    const head = `- ${code(name)}: ${purpose(sql)} (${plural(sql.trim().split('\n').length, 'line')}).`;
+    return existing.has(tableOf(name)) ? [head, '', '```sql', sql.trim(), '```', ''] : [head];
+  });
+  const altering = [...fresh.keys()].filter((n) => existing.has(tableOf(n))).length;
+  return folded(`New SQL migrations (${fresh.size}, every environment${altering ? `; ${altering} on a table that holds data, in full` : ''}; files in contracts/migrations/)`, lines);
 }
 
-/** Protobuf against JSON in the head, per product and per domain, at each product's measured size ratio. */
-function savingSection(head: ReviewManifest, rows: ReadonlyArray<{ id: string; domain: string; env: string; after?: CostEstimate }>): string[] {
-  const ratios = new Map(head.products.filter((p) => p.encoding).map((p) => [p.id, p.encoding as NonNullable<ManifestProduct['encoding']>]));
-  const current = rows.filter((r) => r.after);
-  const measured = current.filter((r) => ratios.has(r.id));
-  if (!measured.length) return [];
-  const out = ['### Protobuf against JSON', ''];
-  out.push("The contract's `averageMessageBytes` is taken as a record's size in JSON. In Protobuf a record is that size × the product's proto/JSON size ratio, measured at synth by encoding a deterministic sample of values built from its shape with the codec (its locked field numbers) and with `JSON.stringify`. Formula: saving = storage (JSON) × (1 − ratio); per month = saving × the storage price (partitions do not change).", '');
-  const pricing = (env: string) => head.environments.find((e) => e.name === env)?.pricing;
-  const savings = measured.map((r) => ({ r, s: encodingSaving(r.after as CostEstimate, (ratios.get(r.id) as { protoToJsonRatio: number }).protoToJsonRatio, pricing(r.env)) }));
-  const le = (upper: boolean) => (upper ? '≤ ' : '');
-  const perMonth = (m: number | undefined, currency: string | undefined) => (m !== undefined ? `${money(m)} ${currency}` : '—');
-  out.push('| product | env | proto/JSON | storage as JSON | as Protobuf | saving | saving per month |', '|---|---|---|---|---|---|---|');
-  for (const { r, s } of savings) {
-    const e = ratios.get(r.id) as { protoToJsonRatio: number; sampleCount: number };
-    out.push(`| ${r.id} | ${r.env} | ${ratioText(s.ratio)} (${e.sampleCount} samples) | ${le(s.upperBound)}${gb(s.jsonBytes)} | ${le(s.upperBound)}${gb(s.protoBytes)} | ${le(s.upperBound)}${gb(s.savedBytes)} | ${le(s.upperBound)}${perMonth(s.monthly, s.currency)} |`);
+/** One table row per consumer deployment that is added, changed or removed in an environment. */
+function deploymentRows(env: string, before: ReadonlyArray<Record<string, unknown>>, after: ReadonlyArray<Record<string, unknown>>): string[] {
+  const byConsumer = (list: ReadonlyArray<Record<string, unknown>>) => new Map(list.map((d) => [String(d.consumer), d]));
+  const [b, a] = [byConsumer(before), byConsumer(after)];
+  const value = (v: unknown) => (v && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v);
+  const reason = (v: unknown) => (v && typeof v === 'object' && 'reason' in v ? String((v as { reason: unknown }).reason) : undefined);
+  const rows: string[] = [];
+  for (const consumer of [...new Set([...b.keys(), ...a.keys()])].sort()) {
+    const [was, now] = [b.get(consumer), a.get(consumer)];
+    if (JSON.stringify(was) === JSON.stringify(now)) continue;
+    const d = (now ?? was) as Record<string, unknown>;
+    const mark = !was ? '➕ ' : !now ? '➖ ' : '';
+    const tasks = `${String(value(d.minTasks))}–${String(value(d.maxTasks))}${reason(d.maxTasks) && /clamp/.test(reason(d.maxTasks) as string) ? ` (${reason(d.maxTasks)})` : ''}`;
+    const lag = value(d.lagAlarmThreshold);
+    rows.push(`| ${env} | ${mark}${consumer} | ${esc(String(d.serviceName ?? ''))} | ${esc(String(d.image ?? ''))} | ${String(d.cpu ?? '')} / ${String(d.memoryMiB ?? '')} MiB | ${esc(tasks)} | ${typeof lag === 'number' ? `${lag.toLocaleString('en-US')} records behind` : ''} |`);
   }
-  out.push('', 'Per domain (measured products only):', '', '| domain | env | products | storage as JSON | as Protobuf | saving | saving per month |', '|---|---|---|---|---|---|---|');
-  const domains = new Map<string, typeof savings>();
-  for (const x of savings) domains.set(`${x.r.domain}\u0000${x.r.env}`, [...(domains.get(`${x.r.domain}\u0000${x.r.env}`) ?? []), x]);
-  for (const [k, list] of [...domains].sort()) {
-    const [domain, env] = k.split('\u0000');
-    const upper = le(list.some((x) => x.s.upperBound));
-    const total = (pick: (x: (typeof savings)[number]) => number) => list.reduce((t, x) => t + pick(x), 0);
-    const monthly = list.every((x) => x.s.monthly !== undefined) ? perMonth(total((x) => x.s.monthly ?? 0), list[0].s.currency) : '—';
-    out.push(`| ${domain} | ${env} | ${list.length} | ${upper}${gb(total((x) => x.s.jsonBytes))} | ${upper}${gb(total((x) => x.s.protoBytes))} | ${upper}${gb(total((x) => x.s.savedBytes))} | ${upper}${monthly} |`);
-  }
-  const unmeasured = [...new Set(current.filter((r) => !ratios.has(r.id)).map((r) => r.id))];
-  if (unmeasured.length) out.push('', `No size ratio in the manifest (not measured): ${unmeasured.join(', ')}.`);
-  out.push('', '<details><summary>How each saving was computed (head)</summary>', '');
-  for (const { r, s } of savings) out.push(`- ${r.id} in ${r.env}: ${s.formula}`);
-  out.push('', '</details>', '');
+  return rows;
+}
+
+function lineageSection(lineage: Lineage, notDrawn: number): string[] {
+  const out = ['## Lineage', ''];
+  if (!lineage.nodes.length) return [...out, 'No producer, topic, consumer or sink table is added or removed.', ''];
+  out.push(`Producers → topics → consumers of the products whose lineage changes, with dead-letter topics; ➕ added, ➖ removed by this change${notDrawn ? ` (${plural(notDrawn, 'other product')} not drawn)` : ''}.`, '');
+  out.push('```mermaid', renderMermaid(lineage), '```', '');
   return out;
 }

@@ -83,6 +83,11 @@ export function readSynthOutput(dir: string): SynthOutput {
   const stacksDir = join(dir, 'stacks');
   const manifestFile = join(dir, 'mesh-manifest.json');
   if (!existsSync(stacksDir) && !existsSync(manifestFile)) throw new ReviewInputError(`${dir} holds neither stacks/ nor mesh-manifest.json; is it a cdktf.out folder?`);
+  const data = existsSync(manifestFile) ? readJson(manifestFile, 'manifest') : undefined;
+  const partial = (data as { partial?: { domains?: string[] } } | undefined)?.partial;
+  if (partial) {
+    throw new ReviewInputError(`${dir} was synthesized with MESH_DOMAINS=${(partial.domains ?? []).join(',')}: it holds only those domains' stacks, and the review needs every stack. Synthesize it again without MESH_DOMAINS (npm run synth).`);
+  }
   const stacks = new Map<string, SynthStack>();
   if (existsSync(stacksDir)) {
     for (const name of readdirSync(stacksDir).sort()) {
@@ -90,7 +95,7 @@ export function readSynthOutput(dir: string): SynthOutput {
       if (existsSync(file)) stacks.set(name, stackFromTerraform(name, readJson(file, 'stack')));
     }
   }
-  const manifest = existsSync(manifestFile) ? normaliseManifest(readJson(manifestFile, 'manifest')) : EMPTY_MANIFEST;
+  const manifest = data === undefined ? EMPTY_MANIFEST : normaliseManifest(data);
   return { stacks, manifest };
 }
 

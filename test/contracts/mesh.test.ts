@@ -25,6 +25,17 @@ describe('planMesh', () => {
     ]);
   });
 
+  it('plans only the stacks and artifacts of `only` domains, and still checks every product', () => {
+    const entries = [entry({}), entry({ domain: 'orders', name: 'order-state', kind: 'entity' })];
+    const plan = planMesh(entries, [dev, prod], { only: new Set(['payments']) });
+    expect(plan.stacks.map((s) => s.name)).toEqual(['payments-dev', 'payments-prod']);
+    expect(plan.contracts.map((c) => c.product.id)).toEqual(['payments/payment-events@v1']);
+    expect(plan.products.map((p) => p.id)).toEqual(['orders/order-state@v1', 'payments/payment-events@v1']);
+    // a problem that only the derivation in prod finds, in a domain that is not planned
+    const tooLong = entry({ domain: 'orders', name: 'order-state', kind: 'entity', classification: 'pii', retention: { days: 60 } });
+    expect(() => planMesh([entry({}), tooLong], [dev, prod], { only: new Set(['payments']) })).toThrow(/orders\/order-state@v1: retention: in prod: /);
+  });
+
   it('plans two major versions of a product side by side', () => {
     const plan = planMesh([entry({}), entry({ version: 2 })], [prod]);
     expect(plan.stacks[0].products.map((p) => p.topics.topic.name)).toEqual(['payments.payment-events.v1', 'payments.payment-events.v2']);

@@ -43,7 +43,7 @@ function head(strip?: (m: ReturnType<typeof buildManifest>) => void): SynthOutpu
 const costOf = (md: string) => md.slice(md.indexOf('## Cost'), md.indexOf('## Lineage'));
 
 describe("the review's Cost section", () => {
-  it('shows the saving per product and per domain, with the ratio and its formula', () => {
+  it('shows the saving per product and for the mesh, with the ratio and its formula', () => {
     const out = head();
     const ratio = out.manifest.products.find((p) => p.id === 'payments/payment-events@v1')?.encoding?.protoToJsonRatio as number;
     const cost = costOf(reviewMesh(EMPTY_OUTPUT, out, {}, false).markdown);
@@ -51,9 +51,10 @@ describe("the review's Cost section", () => {
     expect(cost).toContain("`averageMessageBytes` is taken as a record's size in JSON");
     expect(cost).toContain('saving = storage (JSON) × (1 − ratio); per month = saving × the storage price');
     const row = cost.split('\n').find((l) => l.startsWith('| payments/payment-events@v1 | prod | ') && l.includes('samples')) as string;
-    expect(row).toContain(`| ${ratio.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 3 })} (8 samples) |`);
-    expect(row).toMatch(/ USD \|$/);
-    expect(cost).toMatch(/\| orders \| prod \| 1 \| [\d.,]+ GB \| [\d.,]+ GB \| [\d.,]+ GB \| [\d.,]+ USD \|/);
+    expect(row).toContain(`| — → **${ratio.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 3 })}** (8 samples) |`);
+    expect(row).toMatch(/ USD\*\* \|$/);
+    // the totals of the mesh (every product of this review is new: no domain holds others)
+    expect(cost).toMatch(/\| \*\*the mesh\*\* \(2 measured products\) \| prod \| \| \| — → \*\*[\d.,]+ GB\*\* \| — → \*\*[\d.,]+ USD\*\* \|/);
     expect(cost).toMatch(/- payments\/payment-events@v1 in prod: Protobuf saves [\d.,]+ GB \(JSON\) × \(1 − [\d.]+ proto\/JSON\) = [\d.,]+ GB × 0\.1 USD\/GB-month = [\d.,]+ USD\/month/);
   });
   it('fails to show a saving for a product whose manifest lacks the ratio, and names it', () => {
@@ -62,7 +63,7 @@ describe("the review's Cost section", () => {
     });
     const cost = costOf(reviewMesh(EMPTY_OUTPUT, out, {}, false).markdown);
     expect(cost).toContain('| orders/order-events@v1 | prod |'); // still in the storage table
-    expect(cost).not.toMatch(/\| orders\/order-events@v1 \| prod \| [\d.]+ \(\d+ samples\)/);
+    expect(cost).not.toMatch(/\| orders\/order-events@v1 \| prod \| [^|]*\(\d+ samples\)/);
     expect(cost).not.toContain('orders/order-events@v1 in prod: Protobuf saves');
     expect(cost).toContain('No size ratio in the manifest (not measured): orders/order-events@v1.');
     expect(cost).toContain('payments/payment-events@v1 in prod: Protobuf saves');
