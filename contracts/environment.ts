@@ -59,6 +59,13 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** True for production: data-loss guardrails are errors, not warnings. */
   readonly production: boolean;
+  /**
+   * True for a developer's own mesh on one machine (the `local` environment: `npm run mesh:up`, applied by
+   * `npm run mesh:apply`), which no pipeline deploys. The review leaves its stacks out, with one line saying so: a
+   * reviewer of a change to the shared mesh is not asked to read a loopback broker's copy of dev. Never production.
+   * @default false
+   */
+  readonly loopback?: boolean;
   /** The AWS region of the environment's resources. */
   readonly region: string;
   readonly kafka: {

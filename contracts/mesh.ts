@@ -213,6 +213,9 @@ export function planMesh(entries: readonly ProductEntry[], environments: readonl
     if (env.lockedPartitionsFrom && !envNames.includes(env.lockedPartitionsFrom)) {
       problems.push({ product: `(environment ${env.name})`, field: 'lockedPartitionsFrom', message: `takes the locked partitions of "${env.lockedPartitionsFrom}", which is not an environment (environments: ${envNames.join(', ')}).`, fix: 'name an environment from stacks/environments.ts, or remove lockedPartitionsFrom.' });
     }
+    if (env.loopback && env.production) {
+      problems.push({ product: `(environment ${env.name})`, field: 'loopback', message: 'is a production environment and a loopback one: the review leaves loopback environments out, so a production change there would reach no reviewer.', fix: 'remove loopback from a production environment (stacks/environments.ts).' });
+    }
   }
   for (const env of environments) {
     for (const [domain, list] of byDomain) {

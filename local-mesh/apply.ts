@@ -87,6 +87,13 @@ export function readLocalStacks(o: Pick<MeshApplyOptions, 'root' | 'outdir' | 'e
   if (!existsSync(manifest) || !existsSync(stacksDir)) {
     throw new LocalMeshError(`there are no synthesized stacks in ${relative(o.root, o.outdir) || o.outdir}: run \`npm run synth\` first.`);
   }
+  // A synth limited by MESH_DOMAINS wrote placeholders for the other domains' stacks and for identities-<env>: applied,
+  // they would read as "no topics, no ACLs, no users" and mesh:apply would remove every principal's ACLs and credential.
+  const meshManifest = join(o.outdir, 'mesh-manifest.json');
+  const partial = existsSync(meshManifest) ? (JSON.parse(readFileSync(meshManifest, 'utf8')) as { partial?: { domains?: string[] } }).partial : undefined;
+  if (partial) {
+    throw new LocalMeshError(`${relative(o.root, o.outdir) || o.outdir} was synthesized with MESH_DOMAINS=${(partial.domains ?? []).join(',')}, and mesh:apply needs every ${env} stack (identities-${env} holds every principal): run \`npm run synth\` without MESH_DOMAINS (MESH_DOMAINS= npm run synth).`);
+  }
   const names = readdirSync(stacksDir).filter((n) => n.endsWith(`-${env}`)).sort();
   if (!names.length) throw new LocalMeshError(`${relative(o.root, o.outdir) || o.outdir} has no ${env} stacks (it was synthesized without the ${env} environment): run \`npm run synth\`.`);
   const synthesizedAt = statSync(manifest).mtimeMs;

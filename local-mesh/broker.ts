@@ -186,9 +186,15 @@ export function randomPassword(length = 32): string {
   return out;
 }
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding. */
-function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding — never starting with `-`, which the storage tool's
+ * argument parser would take for an option (one id in 64; Kafka's own `Uuid.randomUuid()` draws again too).
+ */
+export function clusterId(random: (n: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Throws when `port` on 127.0.0.1 is taken. */

@@ -127,6 +127,7 @@ export function localEnvironment(env: NodeJS.ProcessEnv = process.env): Environm
   return {
     name: 'local',
     production: false,
+    loopback: true,
     region: dev.region,
     kafka: {
       bootstrapServers: [`127.0.0.1:${kafkaPort}`],

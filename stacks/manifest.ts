@@ -109,6 +109,7 @@ export function buildManifest(plan: MeshPlan, extras: ManifestExtras = {}) {
     environments: [...environments.values()].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => ({
       name: e.name,
       production: e.production,
+      ...(e.loopback ? { loopback: true } : {}),
       adminPrincipal: e.kafka.adminPrincipal,
       replicationFactor: e.kafka.replicationFactor,
       minInsyncReplicas: e.kafka.minInsyncReplicas,

@@ -71,6 +71,8 @@ export interface ManifestStack {
 export interface ManifestEnvironment {
   readonly name: string;
   readonly production: boolean;
+  /** A developer's own mesh on one machine (`local`), which the review leaves out. @default false */
+  readonly loopback?: boolean;
   readonly adminPrincipal?: string;
   readonly pricing?: { readonly storagePerGbMonth: number; readonly partitionPerHour: number; readonly currency?: string };
   /** How the migration function checks the database's TLS certificate (absent: not set, or no aws settings). */

@@ -17,6 +17,7 @@ import { lineageChanged, lineageOf, renderMermaid, type Lineage } from './lineag
 import type { ManifestProduct, ManifestStackProduct, ManifestTopic, ReviewManifest } from './manifest-types';
 import { ownerOf, productsOf } from './product-index';
 import { diffResources, summarise, type ResourceChange, type SummaryRow } from './resource-diff';
+import { reviewScope, type ReviewScope } from './scope';
 import type { SynthOutput } from './synth-output';
 import { arrow, code, esc, FOLD_AFTER, folded, plural } from './markdown';
 
@@ -63,7 +64,9 @@ export function productStatuses(base: ReviewManifest, head: ReviewManifest, chan
 }
 
 /** Reviews head against base (`hasBase` false: the whole mesh as new). */
-export function reviewMesh(base: SynthOutput, head: SynthOutput, options: ReviewOptions = {}, hasBase = true): Review {
+export function reviewMesh(fullBase: SynthOutput, fullHead: SynthOutput, options: ReviewOptions = {}, hasBase = true): Review {
+  // A developer's loopback mesh (the local environment) is left out of every section; one line says so.
+  const { base, head, leftOut } = reviewScope(fullBase, fullHead);
   const all = diffResources(base, head);
   const changes = all.filter((c) => c.kind === 'resource');
   const dangers = findDangers(all, base.manifest, head.manifest);
@@ -81,7 +84,7 @@ export function reviewMesh(base: SynthOutput, head: SynthOutput, options: Review
   md.push('', `Base: ${hasBase ? (options.baseLabel ?? 'base') : 'nothing (the whole mesh is reviewed as new)'} · Head: ${options.headLabel ?? 'head'} · ${plural(changes.length, 'resource change')} in ${plural(new Set(changes.map((c) => c.stack)).size, 'stack')} · products: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed, ${count('unchanged')} unchanged.`, '');
   md.push(...dangerSection(dangers, head.manifest, statuses));
   md.push(...warningSection(head.manifest, statuses));
-  md.push(...summarySection(summary, base, head));
+  md.push(...summarySection(summary, base, head, leftOut));
   md.push(...productSection(base.manifest, head.manifest, statuses));
   md.push(...costSection(base.manifest, head.manifest, statuses));
   md.push(...lineageSection(lineage, statuses.length - drawn.size));
@@ -193,7 +196,7 @@ function policySection(head: ReviewManifest, statuses: readonly ProductStatus[])
   return out;
 }
 
-function summarySection(rows: readonly SummaryRow[], base: SynthOutput, head: SynthOutput): string[] {
+function summarySection(rows: readonly SummaryRow[], base: SynthOutput, head: SynthOutput, leftOut: ReviewScope['leftOut']): string[] {
   const out = ['## Summary', ''];
   const stacks = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].sort();
   const changed = [...new Set(rows.map((r) => r.stack))];
@@ -207,7 +210,12 @@ function summarySection(rows: readonly SummaryRow[], base: SynthOutput, head: Sy
       out.push(`| ${stack} | ${sum('create') || ''} | ${sum('update') || ''} | ${sum('replace') ? `**${sum('replace')}**` : ''} | ${sum('delete') ? `**${sum('delete')}**` : ''} | ${types} |`);
     }
   } else out.push('No resource changes.');
-  if (unchanged.length) out.push('', `No changes in ${unchanged.length <= 8 ? unchanged.map(code).join(', ') : `${unchanged.length} other stacks`}.`);
+  // One paragraph: the stacks the change leaves alone, and those of a developer's loopback mesh, which are not reviewed.
+  const notes = [
+    ...(unchanged.length ? [`No changes in ${unchanged.length <= 8 ? unchanged.map(code).join(', ') : `${unchanged.length} other stacks`}.`] : []),
+    ...leftOut.map((e) => `Not reviewed: the ${plural(e.stacks, 'stack')} of ${code(e.environment)}, a developer's loopback mesh that no pipeline deploys (\`npm run mesh:plan\` shows what the change does to it).`),
+  ];
+  if (notes.length) out.push('', notes.join(' '));
   out.push('');
   return out;
 }

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { importsOf } from './imports';
+import { importsOf } from '../support/imports';
 import { isLiveMeshPath } from '../support/live-mesh-guard';
 
 const root = join(__dirname, '..', '..');
@@ -14,7 +14,7 @@ const FRAMEWORK = /^(cdktf|cdktn|constructs|@cdktf\/|@cdktn\/)|(^|\/)\.gen(\/|$)
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    // The live mesh's products and locks are the mesh's content (toolkit tests never read them).
+    // The live mesh's products, locks and migrations are the mesh's content, not code (and toolkit tests never read them).
     if (isLiveMeshPath(p)) return [];
     if (e.isDirectory()) return e.name.startsWith('.') || e.name === 'node_modules' || e.name === 'cdktf.out' ? [] : sources(p);
     return /\.(ts|mjs|js)$/.test(e.name) ? [p] : [];

@@ -34,6 +34,7 @@ describe('mesh:apply on bad input', () => {
     connectionFile = join(work, '.mesh', 'local', 'connection.json');
     expect(synthesizeMesh({ productsDir: products, outdir: join(work, 'cdktf.out'), root, retiredFile: join(FIXTURES, 'retired.json'), environments: [dev, prod, local], log: quiet })).toBe(0);
     expect(synthesizeMesh({ productsDir: products, outdir: join(work, 'no-local'), root, retiredFile: join(FIXTURES, 'retired.json'), environments: [dev, prod], log: quiet })).toBe(0);
+    expect(synthesizeMesh({ productsDir: products, outdir: join(work, 'partial'), root, retiredFile: join(FIXTURES, 'retired.json'), environments: [dev, prod, local], domains: ['payments'], log: quiet })).toBe(0);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -56,6 +57,11 @@ describe('mesh:apply on bad input', () => {
 
     it('fails when cdktf.out has no local stacks, naming synth', async () => {
       await expect(meshApply(options({ outdir: join(work, 'no-local') }))).rejects.toThrow(/^no-local has no local stacks \(it was synthesized without the local environment\): run `npm run synth`\.$/);
+    });
+
+    it('fails when synth was limited by MESH_DOMAINS (the other stacks are placeholders), naming the variable', async () => {
+      await expect(meshApply(options({ outdir: join(work, 'partial') }))).rejects.toThrow(/^partial was synthesized with MESH_DOMAINS=payments, and mesh:apply needs every local stack \(identities-local holds every principal\): run `npm run synth` without MESH_DOMAINS/);
+      await expect(meshApply(options({ outdir: join(work, 'partial'), dryRun: true }))).rejects.toThrow(/MESH_DOMAINS=payments/);
     });
 
     it('fails when the stacks are older than the contracts or locks, naming synth', async () => {

@@ -1,4 +1,4 @@
-import { brokerProperties, randomPassword } from '../../local-mesh/broker';
+import { brokerProperties, clusterId, randomPassword } from '../../local-mesh/broker';
 
 const props = (admin = { username: 'mesh-admin-local', password: 'pw' }) =>
   new Map(
@@ -35,5 +35,17 @@ describe('the local broker configuration', () => {
     const a = randomPassword();
     expect(a).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(randomPassword()).not.toBe(a);
+  });
+});
+
+describe('the cluster id the storage is formatted with', () => {
+  it('never starts with "-", which kafka-storage would read as an option ("--cluster-id: expected one argument")', () => {
+    // 0xf8 0x… encodes to a base64url string starting with "-"; the next draw does not.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = clusterId(() => draws.shift() as Buffer);
+    expect(Buffer.alloc(16, 0xf8).toString('base64url').startsWith('-')).toBe(true);
+    expect(id).toBe(Buffer.alloc(16, 0x01).toString('base64url'));
+    expect(draws).toHaveLength(0);
+    for (let i = 0; i < 2000; i++) expect(clusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
   });
 });

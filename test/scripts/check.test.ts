@@ -26,7 +26,8 @@ describe('npm run check', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/: 6 data products in 3 domains/);
     expect(r.out).toMatch(/✔ contracts and locks: every contract is valid, locked, and its lock is up to date/);
-    expect(r.out).toMatch(/✔ synth and policy: 10 stacks; no policy error/);
+    // 3 domains × dev, prod and local; platform-dev, platform-prod; identities-dev, identities-prod, identities-local
+    expect(r.out).toMatch(/✔ synth and policy: 14 stacks; no policy error/);
     expect(r.out).toMatch(/✔ buf lint: 6 generated proto files pass/);
     expect(r.out).toMatch(/✔ migrations: 6 committed, each one as contracts:lock wrote it; none missing \(6 needed by the sink tables\)/);
     expect(r.out).toMatch(/contract-mesh check: passed \(4 checks\)\.$/);

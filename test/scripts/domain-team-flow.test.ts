@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ENVIRONMENTS } from '../../stacks/environments';
 import { FIXTURES } from '../helpers';
 import { LIVE_MESH_PATHS } from '../support/live-mesh-guard';
 import { parcelScansSource } from '../support/new-product';
@@ -103,9 +104,12 @@ describe("a domain team's flow in a copy of the repository", () => {
 
   it('synthesizes only its own domain with MESH_DOMAINS=logistics: the same stacks, byte for byte', () => {
     const stacks = join(repo, 'cdktf.out', 'stacks');
-    const full = Object.fromEntries(['logistics-dev', 'logistics-prod'].map((s) => [s, readFileSync(join(stacks, s, 'cdk.tf.json'))]));
+    // Its stacks in every environment: dev, prod and the developer's local mesh.
+    const mine = ENVIRONMENTS.map((e) => `logistics-${e.name}`);
+    const full = Object.fromEntries(mine.map((s) => [s, readFileSync(join(stacks, s, 'cdk.tf.json'))]));
     const r = npmWith({ MESH_DOMAINS: 'logistics' }, 'synth');
-    expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: expect.stringMatching(/MESH_DOMAINS=logistics: \d+ data products checked, 1 of them built → 2 stacks/) });
+    expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`MESH_DOMAINS=logistics: \\d+ data products checked, 1 of them built → ${mine.length} stacks`)) });
+    expect(r.out).toContain(mine.sort().join(', '));
     for (const [s, tf] of Object.entries(full)) expect(readFileSync(join(stacks, s, 'cdk.tf.json')).equals(tf)).toBe(true);
     expect(readFileSync(join(stacks, 'payments-prod', 'cdk.tf.json'), 'utf8')).toContain('payments-prod was left out of this synth: MESH_DOMAINS=logistics');
   });

@@ -128,8 +128,10 @@ describe('the synthesized local stacks', () => {
     const tf = read('payments-local');
     const out = tf.output['postgres-migrations'].value;
     expect(out.database).toEqual({ host: '127.0.0.1', port: 15432, name: 'mesh' });
-    expect(out.migrations.map((m: { id: string }) => m.id)).toEqual(['payments/payment-events.v1/ledger/0001_create.sql']);
+    // Every committed migration of the table, in order: the create and the privileges of revision 2 (mesh:apply runs both).
+    expect(out.migrations.map((m: { id: string }) => m.id)).toEqual(['payments/payment-events.v1/ledger/0001_create.sql', 'payments/payment-events.v1/ledger/0002_privileges-v2.sql']);
     expect(out.migrations[0].sql).toMatch(/CREATE TABLE/);
+    expect(out.migrations[1].sql).toMatch(/privilege revision 2/);
     expect(out.loginRoles).toEqual(['payments__ledger']);
     expect(tf.output['sink-payment-events-v1--ledger'].value).toMatchObject({ loginRole: 'payments__ledger', credentials: expect.stringMatching(/postgres\.logins\.payments__ledger/) });
   });

@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { meshDomainsFrom, synthesizeMesh } from '../../stacks/app';
 import { LEFT_OUT_STATE } from '../../stacks/left-out-stack';
 import { runReview } from '../../scripts/review';
+import { ENVIRONMENTS } from '../../stacks/environments';
 import { copyExampleContracts } from '../helpers';
 
 const ROOT = resolve(__dirname, '../..');
@@ -43,8 +44,9 @@ describe('MESH_DOMAINS', () => {
     expect(full.code).toBe(0);
     const part = domains[0] === 'payments' ? payments : synth(domains.join('-'), domains);
     expect(part.code).toBe(0);
+    // A domain's stacks in every environment: dev, prod and the developer's local mesh.
     const built = stacksOf(full.outdir).filter((s) => domains.some((d) => s.startsWith(`${d}-`)));
-    expect(built.length).toBe(domains.length * 2);
+    expect(built.sort()).toEqual(domains.flatMap((d) => ENVIRONMENTS.map((e) => `${d}-${e.name}`)).sort());
     for (const stack of built) {
       const [a, b] = [join(full.outdir, 'stacks', stack), join(part.outdir, 'stacks', stack)];
       expect(files(b)).toEqual(files(a));
@@ -56,13 +58,15 @@ describe('MESH_DOMAINS', () => {
 
   it('writes every other stack under its name as a placeholder that plans nothing and names MESH_DOMAINS', () => {
     expect(stacksOf(payments.outdir)).toEqual(stacksOf(full.outdir));
+    // identities-local holds every principal of the mesh, like identities-dev: left out too.
+    expect(stacksOf(payments.outdir)).toEqual(expect.arrayContaining(['identities-dev', 'identities-local', 'identities-prod', 'platform-dev', 'platform-prod']));
     const cdktf = JSON.parse(readFileSync(join(payments.outdir, 'manifest.json'), 'utf8'));
     expect(Object.keys(cdktf.stacks).sort()).toEqual(stacksOf(full.outdir));
     for (const stack of stacksOf(payments.outdir).filter((s) => !s.startsWith('payments-'))) {
       const tf = JSON.parse(readFileSync(join(payments.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
       expect(Object.keys(tf).sort()).toEqual(['//', 'terraform', 'variable']);
       expect(tf.terraform).toEqual({ backend: { local: { path: LEFT_OUT_STATE } } }); // never the stack's real state
-      expect(tf.variable.MESH_DOMAINS.validation[0].error_message).toMatch(new RegExp(`^${stack} was left out of this synth: MESH_DOMAINS=payments builds only payments-dev, payments-prod\\.`));
+      expect(tf.variable.MESH_DOMAINS.validation[0].error_message).toMatch(new RegExp(`^${stack} was left out of this synth: MESH_DOMAINS=payments builds only payments-dev, payments-local, payments-prod\\.`));
     }
   });
 
@@ -104,7 +108,7 @@ describe('MESH_DOMAINS', () => {
       expect(init.status).toBe(0); // no provider: nothing to download
       const plan = spawnSync('terraform', ['plan', '-input=false', '-no-color'], { cwd: dir, encoding: 'utf8', env });
       expect(plan.status).not.toBe(0);
-      expect(`${plan.stdout}${plan.stderr}`.replace(/\s*\n\s*│?\s*/g, ' ')).toMatch(/identities-prod was left out of this synth: MESH_DOMAINS=payments builds only payments-dev, payments-prod/);
+      expect(`${plan.stdout}${plan.stderr}`.replace(/\s*\n\s*│?\s*/g, ' ')).toMatch(/identities-prod was left out of this synth: MESH_DOMAINS=payments builds only payments-dev, payments-local, payments-prod\./);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tfstate'))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,11 @@
 import { reviewMesh, type Review } from '../../../contracts/review/review';
 import { EMPTY_OUTPUT } from '../../../contracts/review/synth-output';
 import { PAYMENTS, REFUNDS, synth, type Fixture } from './mesh-fixtures';
+import { defineDataProduct } from '../../../contracts/index';
+import type { EnvironmentConfig } from '../../../contracts/environment';
+import { planMesh } from '../../../contracts/mesh';
+import { ENVIRONMENTS } from '../../../stacks/environments';
+import { spec } from '../../helpers';
 
 const base = synth({ payments: PAYMENTS, refunds: REFUNDS }).output;
 const review = (head: Readonly<Record<string, Fixture>>, retired: Parameters<typeof synth>[1] = []): Review => reviewMesh(base, synth(head, retired).output);
@@ -183,8 +188,26 @@ describe('TLS to the database in the review', () => {
     expect(r.exitCode).toBe(0);
   });
   it('says nothing of an environment that verifies it against its CA bundle', () => {
-    // The AWS environments' setting (local has no AWS database).
-    expect(base.manifest.environments.filter((e) => e.name !== 'local').map((e) => e.databaseTls)).toEqual([{ caBundleFile: 'certs/rds/eu-west-1-bundle.pem' }, { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' }]);
+    // local has no AWS settings, so no database TLS setting: its sink tables live in the developer's own PostgreSQL.
+    expect(Object.fromEntries(base.manifest.environments.map((e) => [e.name, e.databaseTls]))).toEqual({ dev: { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' }, local: undefined, prod: { caBundleFile: 'certs/rds/eu-west-1-bundle.pem' } });
     expect(reviewMesh(base, withTls({ caBundleFile: 'certs/rds/eu-west-1-bundle.pem' })).markdown).not.toContain('CM-DANGER-TLS-UNVERIFIED');
+  });
+});
+
+describe('the loopback environment in the review', () => {
+  it('leaves the local stacks out of every section, with one line naming them', () => {
+    expect(base.manifest.environments.filter((e) => e.loopback).map((e) => e.name)).toEqual(['local']);
+    const r = review({ payments: PAYMENTS, refunds: REFUNDS, chargebacks: { overrides: { name: 'chargeback-events' } } });
+    expect(r.changes.filter((c) => c.stack.endsWith('-local'))).toEqual([]);
+    expect(r.dangers.filter((d) => d.stack.endsWith('-local'))).toEqual([]);
+    expect(r.markdown).not.toMatch(/`payments-local`|`identities-local`|\| local \|/);
+    expect(r.markdown).toContain("Not reviewed: the 2 stacks of `local`, a developer's loopback mesh that no pipeline deploys");
+    // the same change in dev is reviewed
+    expect(r.changes.some((c) => c.stack === 'payments-dev')).toBe(true);
+  });
+
+  it('fails if a production environment is marked loopback (it would reach no reviewer)', () => {
+    const prod = ENVIRONMENTS.find((e) => e.name === 'prod') as EnvironmentConfig;
+    expect(() => planMesh([{ product: defineDataProduct(spec()) }], [{ ...prod, loopback: true }])).toThrow(/\(environment prod\): loopback: is a production environment and a loopback one.*Fix: remove loopback from a production environment/s);
   });
 });
