@@ -100,7 +100,8 @@ export function baselineInput(meshOut: string, handDir: string): BaselineInput {
     const [backendType, backendBody] = Object.entries(tf.terraform.backend as Json)[0];
     const { use_lockfile: useLockfile, ...backendConfig } = backendBody as Json;
     if (overrides && JSON.stringify(overrides) !== JSON.stringify({ stack: ['terraform'] })) fail(name, `overrides ${JSON.stringify(overrides)}`);
-    if (Boolean(overrides) !== Boolean(useLockfile)) fail(name, 'an override other than use_lockfile');
+    const requiredVersion = (tf.terraform as Json).required_version as string | undefined;
+    if (Boolean(overrides) !== Boolean(useLockfile || requiredVersion)) fail(name, 'an override other than use_lockfile and required_version');
     const providers: Record<string, Record<string, Literal>> = {};
     for (const [p, configs] of Object.entries((tf.provider ?? {}) as Json)) {
       if ((configs as Json[]).length !== 1 || (configs as Json[])[0].alias) fail(name, `provider ${p} is aliased or declared twice`);
@@ -147,6 +148,7 @@ export function baselineInput(meshOut: string, handDir: string): BaselineInput {
     stacks.push({
       name,
       backend: { type: backendType as 'local' | 's3', config: props(backendConfig) as Record<string, Literal>, useLockfile: Boolean(useLockfile) },
+      ...(requiredVersion ? { requiredVersion } : {}),
       providers,
       remoteStates,
       variables,

@@ -77,6 +77,8 @@ export interface BaselineVariable {
 export interface BaselineStack {
   readonly name: string;
   readonly backend: { readonly type: 'local' | 's3'; readonly config: { readonly [key: string]: Literal }; readonly useLockfile: boolean };
+  /** `terraform.required_version`, when the stack sets one. */
+  readonly requiredVersion?: string;
   /** Provider configurations by provider name (`aws`, `kafka`), binding props. */
   readonly providers: { readonly [name: string]: { readonly [key: string]: Literal } };
   readonly remoteStates: readonly BaselineRemoteState[];

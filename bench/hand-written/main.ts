@@ -33,6 +33,7 @@ import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-tar
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
@@ -54,6 +55,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -74,6 +76,7 @@ const RESOURCES: Record<string, Binding<TerraformResource>> = {
   aws_cloudwatch_log_group: CloudwatchLogGroup,
   aws_cloudwatch_metric_alarm: CloudwatchMetricAlarm,
   aws_db_instance: DbInstance,
+  aws_db_parameter_group: DbParameterGroup,
   aws_db_subnet_group: DbSubnetGroup,
   aws_ecs_cluster: EcsCluster,
   aws_ecs_service: EcsService,
@@ -95,6 +98,7 @@ const RESOURCES: Record<string, Binding<TerraformResource>> = {
   aws_secretsmanager_secret_version: SecretsmanagerSecretVersion,
   aws_security_group: SecurityGroup,
   aws_sns_topic: SnsTopic,
+  aws_sns_topic_policy: SnsTopicPolicy,
   aws_sns_topic_subscription: SnsTopicSubscription,
   aws_vpc_security_group_egress_rule: VpcSecurityGroupEgressRule,
   aws_vpc_security_group_ingress_rule: VpcSecurityGroupIngressRule,
@@ -131,6 +135,7 @@ const app = new App({ outdir: 'cdktf.out', stackTraces: false });
 
 for (const s of input.stacks) {
   const stack = new TerraformStack(app, s.name);
+  if (s.requiredVersion) stack.addOverride('terraform.required_version', s.requiredVersion);
   if (s.backend.type === 's3') new S3Backend(stack, s.backend.config as never);
   else new LocalBackend(stack, s.backend.config as never);
   if (s.backend.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);

@@ -6,7 +6,7 @@
 export const POLICY_RULE_IDS: readonly string[] = [
   'CM-TOPIC-1', 'CM-TOPIC-2', 'CM-TOPIC-3', 'CM-TOPIC-4', 'CM-TOPIC-5',
   'CM-ACL-1', 'CM-ACL-2', 'CM-ACL-3',
-  'CM-LIFE-1', 'CM-SQL-1', 'CM-IAM-1', 'CM-IAM-2', 'CM-IAM-3', 'CM-IAM-4', 'CM-IAM-5', 'CM-IAM-6', 'CM-LOG-1', 'CM-LOG-2', 'CM-SECRET-1', 'CM-ALARM-1',
+  'CM-LIFE-1', 'CM-SQL-1', 'CM-IAM-1', 'CM-IAM-2', 'CM-IAM-3', 'CM-IAM-4', 'CM-IAM-5', 'CM-IAM-6', 'CM-IAM-7', 'CM-LOG-1', 'CM-LOG-2', 'CM-SECRET-1', 'CM-ALARM-1',
 ];
 
 /** Review danger codes; a suppression with one of these acknowledges that danger for the resource. */

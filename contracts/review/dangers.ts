@@ -13,10 +13,11 @@
  * sink goes.
  */
 import { duration } from '../derive/derived';
+import { plural } from './markdown';
 import { kafkaUserName } from '../derive/names';
 import { loginRoleName } from '../sql/sink-tables';
 import { retireCommand } from '../retire/retired';
-import { iamStatements, IAM_POLICY_TYPES } from '../policy/rules/iam-rules';
+import { IAM_POLICY_TYPES, POLICY_DOCUMENT, policiesOf } from '../policy/iam-policy';
 import { isStateful } from '../policy/rules/lifecycle-rules';
 import type { ManifestProduct, ReviewManifest } from './manifest-types';
 import { ownerOf, productsOf, type ResourceOwner } from './product-index';
@@ -30,12 +31,28 @@ export interface Danger {
   readonly production: boolean;
   /** The Terraform address. */
   readonly address: string;
+  /**
+   * The product whose construct holds the resource; for a shared resource created only for new products (a new
+   * domain's migration function), the first of them.
+   * @default - none (a shared or platform resource)
+   */
   readonly product?: string;
   readonly message: string;
   /** True when records (or a secret) are lost. */
   readonly dataLoss: boolean;
   /** Why it is accepted, when it is. */
   readonly acknowledged?: string;
+  /**
+   * True for the grants of an IAM role, policy or document that the change creates: what it allows is new, not a
+   * widening of something that exists (the review folds these).
+   * @default false
+   */
+  readonly created?: boolean;
+  /**
+   * A shorter message, for a long list: a new role's or policy's actions without the resources they are on.
+   * @default - the message
+   */
+  readonly brief?: string;
 }
 
 /** True when the danger blocks the merge (exit 1). */
@@ -73,10 +90,74 @@ export function sharedOwners(c: Pick<ResourceChange, 'stack' | 'path'>, base: Re
   return undefined;
 }
 
+/** One grant: an action (or `every action but …`) on a resource, or by a principal (a trust policy). */
+interface Grant {
+  readonly action: string;
+  /** `on` a resource, or `by` a principal (`Service lambda.amazonaws.com`). */
+  readonly verb: 'on' | 'by';
+  readonly target: string;
+  /**
+   * The condition keys that every statement allowing it tests (empty when one allows it unconditionally): lower-cased
+   * (IAM compares them so) → as the policy writes them.
+   */
+  readonly conditions: ReadonlyMap<string, string>;
+}
+
+/**
+ * What an IAM element's policies allow, for the diff, by `action verb target`; and the policies it cannot read, with
+ * why. References stay verbatim, so the same reference on both sides is the same grant.
+ */
+function grantsOf(kind: 'resource' | 'data', type: string, config: Readonly<Record<string, unknown>> | undefined): { grants: Map<string, Grant>; unreadable: string[] } {
+  const grants = new Map<string, Grant>();
+  const unreadable: string[] = [];
+  for (const p of config ? policiesOf({ kind, type, config }) : []) {
+    if (p.reading.status === 'unreadable') unreadable.push(`${p.attribute}: ${p.reading.reason}`);
+    if (p.reading.status !== 'read') continue;
+    const verb = p.trust ? 'by' : 'on';
+    for (const s of p.reading.statements) {
+      if (s.effect !== 'Allow') continue;
+      const targets = p.trust ? s.principals.map((x) => `${x.type} ${x.id}`) : s.resources;
+      for (const action of [...s.actions, ...s.notActions.map((x) => `every action but ${x}`)]) {
+        for (const target of targets) {
+          const key = `${action} ${verb} ${target}`;
+          const had = grants.get(key);
+          const mine = new Map(s.conditions.map((x) => [x.key.toLowerCase(), x.key]));
+          const conditions = had ? new Map([...had.conditions].filter(([k]) => mine.has(k))) : mine;
+          grants.set(key, { action, verb, target, conditions });
+        }
+      }
+    }
+  }
+  return { grants, unreadable };
+}
+
+/** Grants as a reader writes them: the actions that share targets and conditions together, `a, b on \`x\`, \`y\` if k`. */
+function describeGrants(grants: readonly Grant[]): string[] {
+  const targets = new Map<string, { action: string; head: string; targets: string[] }>();
+  for (const g of grants) {
+    const conditions = [...g.conditions.values()].sort();
+    const head = `${g.verb}${conditions.length ? `\u0000 if ${conditions.join(', ')}` : '\u0000'}`;
+    const key = `${g.action}\u0000${head}`;
+    const t = targets.get(key);
+    if (t) t.targets.push(g.target);
+    else targets.set(key, { action: g.action, head, targets: [g.target] });
+  }
+  const together = new Map<string, string[]>();
+  for (const t of targets.values()) {
+    const key = `${t.head}\u0000${t.targets.sort().map((x) => `\`${x}\``).join(', ')}`;
+    together.set(key, [...(together.get(key) ?? []), t.action]);
+  }
+  return [...together].map(([key, actions]) => {
+    const [verb, condition, list] = key.split('\u0000');
+    return `${actions.sort().join(', ')} ${verb} ${list}${condition}`;
+  }).sort();
+}
+
 /** Every danger in the changes, sorted by level (errors first), stack and address. */
 export function findDangers(changes: readonly ResourceChange[], base: ReviewManifest, head: ReviewManifest): Danger[] {
   const products = productsOf(base, head);
   const headIds = new Set(head.products.map((p) => p.id));
+  const baseIds = new Set(base.products.map((p) => p.id));
   const retired = new Map(head.retired.map((r) => [r.id, r]));
   const production = new Map<string, boolean>();
   for (const s of [...base.stacks, ...head.stacks]) production.set(s.name, s.production);
@@ -90,17 +171,22 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
     // A shared resource that a change deletes: the products whose removal explains it — only when all of them left.
     const owners = !owner && c.action === 'delete' ? sharedOwners(c, base) : undefined;
     const shared = owners?.length && owners.every((p) => !headIds.has(p.id)) ? owners : undefined;
-    const add = (code: string, message: string, dataLoss: boolean, blocking = dataLoss) => {
+    // A shared resource that a change creates only for new products (a new domain's migration function): theirs.
+    const makers = !owner && c.action === 'create' ? sharedOwners(c, head) : undefined;
+    const madeFor = makers?.length && makers.every((p) => !baseIds.has(p.id)) ? makers[0].id : undefined;
+    const add = (code: string, message: string, dataLoss: boolean, blocking = dataLoss, created = false, brief?: string) => {
       out.push({
         code,
         level: blocking && prod ? 'error' : 'warning',
         stack: c.stack,
         production: prod,
         address: c.address,
-        ...(owner ? { product: owner.product.id } : {}),
+        ...(owner ? { product: owner.product.id } : madeFor ? { product: madeFor } : {}),
         message,
         dataLoss,
         ...acknowledgement(code, owner),
+        ...(created ? { created } : {}),
+        ...(brief ? { brief } : {}),
       });
     };
     const acknowledgement = (code: string, o: ResourceOwner | undefined): { acknowledged?: string } => {
@@ -166,13 +252,30 @@ export function findDangers(changes: readonly ResourceChange[], base: ReviewMani
       continue;
     }
 
-    if ((IAM_POLICY_TYPES.includes(c.type) || c.type === 'aws_iam_policy_document') && (c.action === 'create' || c.action === 'update' || c.action === 'replace')) {
-      const tuples = (config: Readonly<Record<string, unknown>> | undefined) => new Set(
-        config ? iamStatements({ kind: c.kind, type: c.type, config }).filter((s) => s.effect === 'Allow').flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => `${a} on ${r}`))) : [],
-      );
-      const before = tuples(c.before);
-      const added = [...tuples(c.after)].filter((t) => !before.has(t)).sort();
-      if (added.length) add('CM-DANGER-GRANT-WIDENS', `${c.kind === 'data' ? 'policy document' : c.type} at ${c.path} widens: allows ${added.slice(0, 8).join('; ')}${added.length > 8 ? ` and ${added.length - 8} more` : ''}`, false);
+    if ((IAM_POLICY_TYPES.includes(c.type) || c.type === POLICY_DOCUMENT) && (c.action === 'create' || c.action === 'update' || c.action === 'replace')) {
+      const [before, after] = [grantsOf(c.kind, c.type, c.before), grantsOf(c.kind, c.type, c.after)];
+      const added = [...after.grants].filter(([key]) => !before.grants.has(key)).map(([, g]) => g);
+      // A grant both sides make, that the change lets through without a condition it had (kms:ViaService, aws:SourceAccount…).
+      const loosened = [...after.grants].flatMap(([key, g]) => {
+        const dropped = [...(before.grants.get(key)?.conditions ?? [])].filter(([k]) => !g.conditions.has(k)).map(([, k]) => k).sort();
+        return dropped.length ? [`${g.action} ${g.verb} \`${g.target}\` without its condition on ${dropped.join(', ')}`] : [];
+      });
+      // The path below the stack: the same grant in dev and prod is one line of the review.
+      const where = c.path.startsWith(`${c.stack}/`) ? c.path.slice(c.stack.length + 1) : c.path;
+      const what = `${c.kind === 'data' ? 'policy document' : c.type} at ${where}`;
+      const created = c.action === 'create';
+      const described = [...describeGrants(added), ...loosened.sort()];
+      if (described.length) {
+        const text = `${described.slice(0, 8).join('; ')}${described.length > 8 ? ` and ${described.length - 8} more` : ''}`;
+        // The brief: who may assume it in full, what it may do without the resources (their count).
+        const on = added.filter((g) => g.verb === 'on');
+        const actions = [...new Set(on.map((g) => g.action))].sort();
+        const onText = actions.length ? [`${actions.join(', ')} on ${plural(new Set(on.map((g) => g.target)).size, 'resource')}`] : [];
+        const brief = `new ${what} allows ${[...describeGrants(added.filter((g) => g.verb === 'by')), ...onText].join('; ')}`;
+        add('CM-DANGER-GRANT-WIDENS', created ? `new ${what} allows ${text}` : `${what} widens: allows ${text}`, false, false, created, created ? brief : undefined);
+      }
+      const unread = after.unreadable.filter((u) => !before.unreadable.includes(u));
+      if (unread.length) add('CM-DANGER-GRANT-WIDENS', `${created ? 'new ' : ''}${what} has a policy the review cannot read (${unread.join('; ')}): check what it grants by hand`, false, false, created);
     }
 
     if (c.type === 'aws_db_instance' && c.action === 'update' && c.before?.parameter_group_name !== c.after?.parameter_group_name) {

@@ -118,6 +118,17 @@ function dangerLines(dangers: readonly Danger[]): string[] {
   });
 }
 
+/**
+ * The grants of new IAM roles and policies, folded; a long list (a new mesh) gives each one's actions only, without
+ * the resources they are on (the CM-IAM rules have checked at synth that each is scoped).
+ */
+function grantsFolded(title: string, dangers: readonly Danger[]): string[] {
+  const lines = dangerLines(dangers);
+  if (lines.length <= FOLD_AFTER) return folded(`${title} (${dangers.length})`, lines);
+  const brief = dangerLines(dangers.map((d) => ({ ...d, message: d.brief ?? d.message })));
+  return folded(`${title} (${dangers.length}; their actions — the resources each is on are in its stack's cdk.tf.json, and the CM-IAM rules checked each is scoped)`, brief);
+}
+
 function dangerSection(dangers: readonly Danger[], head: ReviewManifest, statuses: readonly ProductStatus[]): string[] {
   const out = ['## Danger list', ''];
   if (dangers.length === 0) out.push('No destroy, replacement, partition, retention or replication change, no lost or widened access, no removed `prevent_destroy`.', '');
@@ -137,11 +148,20 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest, statuse
     const acls = list.filter((d) => d.address.startsWith('kafka_acl.'));
     const perStack = new Set(stacks.map((st) => acls.filter((d) => d.stack === st).length));
     const aclText = perStack.size === 1 && stacks.length > 1 ? `${plural([...perStack][0], 'ACL')} in each` : plural(acls.length, 'ACL');
-    const iam = list.length - acls.length;
-    out.push(`- ⚠️ warning · ${stacks.map(code).join(', ')} · CM-DANGER-GRANT-WIDENS: the new product ${id} grants ${aclText} (its ACL matrix below)${iam ? ` and ${plural(iam, 'IAM policy', 'IAM policies')} (below)` : ''}.`);
+    const iam = list.filter((d) => !acls.includes(d));
+    const iamPerStack = new Set(stacks.map((st) => iam.filter((d) => d.stack === st).length));
+    const iamText = iamPerStack.size === 1 && stacks.length > 1 ? `${plural([...iamPerStack][0], 'IAM role or policy', 'IAM roles and policies')} in each` : plural(iam.length, 'IAM role or policy', 'IAM roles and policies');
+    out.push(`- ⚠️ warning · ${stacks.map(code).join(', ')} · CM-DANGER-GRANT-WIDENS: the new product ${id} grants ${aclText} (its ACL matrix below)${iam.length ? ` and ${iamText} (below)` : ''}.`);
+  }
+  // New IAM roles and policies outside a new product (a new domain's migration function, a platform policy): what
+  // they allow is new, not a widening of an existing grant; one line, each below.
+  const created = rest.filter((d) => d.code === 'CM-DANGER-GRANT-WIDENS' && d.created && !ofNew.includes(d));
+  if (created.length) {
+    const stacks = [...new Set(created.map((d) => d.stack))];
+    out.push(`- ⚠️ warning · ${stacks.map(code).join(', ')} · CM-DANGER-GRANT-WIDENS: ${plural(created.length, 'new IAM role or policy', 'new IAM roles and policies')}, what each allows below.`, '', ...grantsFolded('IAM grants of new roles and policies', created));
   }
   // The other dangers by code, in the order of their weight; a long group folds.
-  const others = rest.filter((d) => !ofNew.includes(d));
+  const others = rest.filter((d) => !ofNew.includes(d) && !created.includes(d));
   const codes = [...new Set(others.map((d) => `${d.acknowledged ? 'ack' : d.level}\u0000${d.code}`))];
   for (const key of codes) {
     const [, dangerCode] = key.split('\u0000');
@@ -161,7 +181,7 @@ function dangerSection(dangers: readonly Danger[], head: ReviewManifest, statuse
   }
   // Their Kafka ACLs are the ACL matrix of each new product; what else they are granted (IAM) folds here.
   const iam = ofNew.filter((d) => !d.address.startsWith('kafka_acl.'));
-  if (iam.length) out.push('', ...folded(`IAM grants of the new products (${iam.length})`, dangerLines(iam)));
+  if (iam.length) out.push('', ...grantsFolded('IAM grants of the new products', iam));
   out.push(...policySection(head, statuses));
   out.push('');
   return out;

@@ -5,13 +5,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Aspects, TerraformStack } from 'cdktf';
+import { App, Aspects, Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -83,6 +86,8 @@ const BREAKS: Record<string, Build> = {
   'CM-IAM-3': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamRolePolicyAttachment(s, 'VpcAccess', { role: 'migrate', policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }); },
   'CM-IAM-4': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:eu-west-1:1:key/k'] }) }); },
   'CM-IAM-5': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: policyJson({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }) }); },
+  // A policy the rules cannot read: the value of a file, whatever it grants.
+  'CM-IAM-7': (s, p, k) => { topics(p, k); consumerAcls(p, k); aws(s); new IamPolicy(s, 'Policy', { name: 'p', policy: Fn.file('policy.json') }); },
   'CM-IAM-6': (s, p, k) => {
     topics(p, k); consumerAcls(p, k); aws(s);
     new IamRole(s, 'Role', { name: 'migrate', assumeRolePolicy: policyJson({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }) });
@@ -155,5 +160,41 @@ describe('CM-SQL-1 reads the migrations the migration function runs (its bundled
     expect(policy.findings.filter((f) => f.rule === 'CM-SQL-1').map((f) => f.message)).toEqual([
       expect.stringContaining('the migrations bundled at payments-dev/PostgresSinks/Bundle contain DROP TABLE (payments/payment-events.v1/ledger/0002_x.sql)'),
     ]);
+  });
+});
+
+describe('IAM policies that embed references, as constructs write them, are judged in a real synth', () => {
+  /** A stack with a secret and a role whose trust and policy `iam` builds from their tokens. */
+  const withIam = (iam: (s: TerraformStack, secret: SecretsmanagerSecret) => void) => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'policy-iam-')), stackTraces: false });
+    const stack = new TerraformStack(app, 'payments-dev');
+    aws(stack);
+    iam(stack, new SecretsmanagerSecret(stack, 'Secret', { name: 'mesh/dev/x' }));
+    const policy = new MeshPolicy({ environment: dev });
+    Aspects.of(stack).add(policy);
+    return { app, policy, iamFindings: () => policy.findings.filter((f) => f.rule.startsWith('CM-IAM-')).map((f) => f.rule) };
+  };
+  const trust = (s: TerraformStack, condition: boolean) => new DataAwsIamPolicyDocument(s, 'Trust', {
+    statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }], condition: condition ? [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }] : [] }],
+  });
+
+  it('holds for JSON.stringify and Fn.jsonencode with references, and a trust policy document with aws:SourceAccount', () => {
+    const { app, iamFindings } = withIam((s, secret) => {
+      const role = new IamRole(s, 'Role', { name: 'r', assumeRolePolicy: trust(s, true).json });
+      new IamRolePolicy(s, 'Stringified', { role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret.arn] }] }) });
+      new IamPolicy(s, 'Encoded', { name: 'p', policy: Fn.jsonencode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secret.arn }] }) });
+    });
+    expect(() => app.synth()).not.toThrow();
+    expect(iamFindings()).toEqual([]);
+  });
+
+  it('fails synth if a policy with references grants a secret on "*", or a trust document lacks aws:SourceAccount', () => {
+    const { app, iamFindings } = withIam((s, secret) => {
+      const role = new IamRole(s, 'Role', { name: 'r', assumeRolePolicy: trust(s, false).json });
+      new IamRolePolicy(s, 'Stringified', { role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret.arn, '*'] }] }) });
+      new IamPolicy(s, 'Encoded', { name: 'p', policy: Fn.jsonencode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: secret.arn }] }) });
+    });
+    expect(() => app.synth()).toThrow(/\[CM-IAM-2\]/);
+    expect(iamFindings().sort()).toEqual(['CM-IAM-1', 'CM-IAM-2', 'CM-IAM-5', 'CM-IAM-6']);
   });
 });

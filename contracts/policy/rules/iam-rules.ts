@@ -1,66 +1,39 @@
-/** Rules over IAM policies: inline JSON on `aws_iam_*` resources and `aws_iam_policy_document` data sources. */
+/**
+ * Rules over IAM policies: the policies of `aws_iam_*` resources and `aws_iam_policy_document` data sources, as
+ * synthesized (JSON with references inside, `${jsonencode(…)}`, a document's JSON), read by `../iam-policy`.
+ */
 import { ACTIONS_WITHOUT_RESOURCE, KMS_KEY_USE } from '../../platform/iam-rules';
-import { COMPLIANT, NOT_APPLICABLE, isReference, nonCompliant, type PolicyResource, type PolicyRule } from '../rule';
+import { IAM_POLICY_TYPES, POLICY_DOCUMENT, policiesOf, withoutReferences, type IamStatement, type PolicyReading } from '../iam-policy';
+import { COMPLIANT, NOT_APPLICABLE, nonCompliant, type PolicyContext, type PolicyResource, type PolicyRule } from '../rule';
 
-/** One IAM statement, normalised. */
-export interface IamStatement {
-  readonly effect: string;
-  readonly actions: readonly string[];
-  readonly notActions: readonly string[];
-  readonly resources: readonly string[];
-  /** The condition keys the statement tests, lower-cased (IAM compares them case-insensitively), e.g. `kms:viaservice`. */
-  readonly conditionKeys: readonly string[];
+export { IAM_POLICY_TYPES, type IamStatement };
+
+/**
+ * Every statement of an element's identity policies that the reader could read (references inside are opaque
+ * strings: a specific resource, never a wildcard); a role's trust policy is not among them. Empty when it has none,
+ * when its policy is a policy document's JSON (the document is judged itself), or when it is unreadable (CM-IAM-7).
+ */
+export function iamStatements(r: Pick<PolicyResource, 'kind' | 'type' | 'config'>): IamStatement[] {
+  return policiesOf(r).flatMap((p) => (!p.trust && p.reading.status === 'read' ? p.reading.statements : []));
 }
 
-/** The condition keys of a JSON statement's `Condition` (`{ operator: { key: values } }`), lower-cased. */
-function conditionKeysOf(condition: unknown): string[] {
-  if (!condition || typeof condition !== 'object') return [];
-  return Object.values(condition as Record<string, unknown>).flatMap((byKey) => (byKey && typeof byKey === 'object' ? Object.keys(byKey).map((k) => k.toLowerCase()) : []));
+/** The element's policies that the guardrails cannot read, each with why. */
+export function unreadablePolicies(r: Pick<PolicyResource, 'kind' | 'type' | 'config'>): Array<{ attribute: string; reason: string }> {
+  return policiesOf(r).flatMap((p) => (p.reading.status === 'unreadable' ? [{ attribute: p.attribute, reason: p.reading.reason }] : []));
 }
 
-/** Resource types whose `policy` attribute is an identity policy (key policies are about their own key and excluded). */
-export const IAM_POLICY_TYPES: readonly string[] = [
-  'aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role',
-];
+/** True when an IAM resource string is a wildcard: `*`, or one ending in `:*` / `/*` outside any reference. */
+const isWideResource = (x: string): boolean => {
+  const literal = withoutReferences(x);
+  return literal === '*' || /[:/]\*$/.test(literal);
+};
 
 const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-function fromJson(text: unknown): IamStatement[] {
-  if (typeof text !== 'string' || isReference(text)) return [];
-  try {
-    const doc = JSON.parse(text) as { Statement?: unknown };
-    const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
-    return statements.map((s: Record<string, unknown>) => ({
-      effect: String(s.Effect ?? 'Allow'),
-      actions: list(s.Action),
-      notActions: list(s.NotAction),
-      resources: [...list(s.Resource), ...list(s.NotResource).map(() => '*')],
-      conditionKeys: conditionKeysOf(s.Condition),
-    }));
-  } catch {
-    return [];
-  }
-}
+/** True when an action is a wildcard (`*` and `?` match any characters in IAM action names). */
+const isWildcardAction = (a: string): boolean => /[*?]/.test(a);
 
-/** Every statement of a resource's identity policies; empty when it has none (or only references). */
-export function iamStatements(r: Pick<PolicyResource, 'kind' | 'type' | 'config'>): IamStatement[] {
-  if (r.kind === 'data' && r.type === 'aws_iam_policy_document') {
-    return (Array.isArray(r.config.statement) ? r.config.statement : []).map((s: Record<string, unknown>) => ({
-      effect: String(s.effect ?? 'Allow'),
-      actions: list(s.actions),
-      notActions: list(s.not_actions),
-      resources: [...list(s.resources), ...list(s.not_resources).map(() => '*')],
-      conditionKeys: (Array.isArray(s.condition) ? s.condition : []).map((c: Record<string, unknown>) => String(c.variable).toLowerCase()),
-    }));
-  }
-  if (r.kind !== 'resource' || !IAM_POLICY_TYPES.includes(r.type)) return [];
-  if (r.type === 'aws_iam_role') {
-    return (Array.isArray(r.config.inline_policy) ? r.config.inline_policy : []).flatMap((p: Record<string, unknown>) => fromJson(p.policy));
-  }
-  return fromJson(r.config.policy);
-}
-
-const IAM = { kinds: ['resource', 'data'] as const, types: [...IAM_POLICY_TYPES, 'aws_iam_policy_document'] };
+const IAM = { kinds: ['resource', 'data'] as const, types: [...IAM_POLICY_TYPES, POLICY_DOCUMENT] };
 
 /** CM-IAM-1: no wildcard action. */
 export const NO_WILDCARD_ACTION: PolicyRule = {
@@ -72,7 +45,7 @@ export const NO_WILDCARD_ACTION: PolicyRule = {
   check: (r) => {
     const statements = iamStatements(r).filter((s) => s.effect === 'Allow');
     if (statements.length === 0) return NOT_APPLICABLE;
-    const wild = statements.flatMap((s) => [...s.actions.filter((a) => a.includes('*')), ...s.notActions.map((a) => `NotAction ${a}`)]);
+    const wild = statements.flatMap((s) => [...s.actions.filter(isWildcardAction), ...s.notActions.map((a) => `NotAction ${a}`)]);
     return wild.length ? nonCompliant(`${r.type} at ${r.path} allows ${[...new Set(wild)].join(', ')}.`) : COMPLIANT;
   },
 };
@@ -89,7 +62,7 @@ export const NO_WILDCARD_SECRET_RESOURCE: PolicyRule = {
   check: (r) => {
     const statements = iamStatements(r).filter((s) => s.effect === 'Allow' && s.actions.some((a) => SECRET_OR_KEY_ACTION.test(a) || a === '*'));
     if (statements.length === 0) return NOT_APPLICABLE;
-    const wide = statements.flatMap((s) => s.resources.filter((x) => x === '*' || /[:/]\*$/.test(x)));
+    const wide = statements.flatMap((s) => s.resources.filter(isWideResource));
     return wide.length ? nonCompliant(`${r.type} at ${r.path} grants secret or key actions on ${[...new Set(wide)].join(', ')}.`) : COMPLIANT;
   },
 };
@@ -153,20 +126,21 @@ export const NO_STAR_RESOURCE: PolicyRule = {
   },
 };
 
-/** The statements of a role's trust policy that let an AWS service assume it, with their condition keys. */
-export function serviceTrustStatements(assumeRolePolicy: unknown): Array<{ services: string[]; conditionKeys: string[] }> {
-  if (typeof assumeRolePolicy !== 'string' || isReference(assumeRolePolicy)) return [];
-  let doc: { Statement?: unknown };
-  try {
-    doc = JSON.parse(assumeRolePolicy) as { Statement?: unknown };
-  } catch {
-    return [];
-  }
-  const statements = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as Array<Record<string, unknown>>;
-  return statements
-    .filter((s) => (s.Effect ?? 'Allow') === 'Allow' && list(s.Action).some((a) => /^sts:AssumeRole$/i.test(a)))
-    .map((s) => ({ services: list((s.Principal as Record<string, unknown> | undefined)?.Service), conditionKeys: conditionKeysOf(s.Condition) }))
+/** The statements of a trust policy reading that let an AWS service assume the role, with their condition keys. */
+export function serviceTrustStatements(reading: PolicyReading): Array<{ services: string[]; conditionKeys: readonly string[] }> {
+  if (reading.status !== 'read') return [];
+  return reading.statements
+    .filter((s) => s.effect === 'Allow' && s.actions.some((a) => /^sts:AssumeRole$/i.test(a)))
+    .map((s) => ({ services: s.principals.filter((p) => p.type === 'Service').map((p) => p.id), conditionKeys: s.conditionKeys }))
     .filter((s) => s.services.length > 0);
+}
+
+/** A role's trust policy, read; one given as a policy document's JSON is read from that document in the stack. */
+function trustPolicyOf(r: PolicyResource, context: PolicyContext): PolicyReading | undefined {
+  const trust = policiesOf(r).find((p) => p.trust)?.reading;
+  if (trust?.status !== 'document') return trust;
+  const doc = context.resources.find((x) => x.address === trust.address);
+  return doc ? policiesOf(doc).find((p) => p.attribute === 'statement')?.reading : undefined;
 }
 
 /** CM-IAM-6: a role that a service assumes names the account it acts for. */
@@ -176,12 +150,28 @@ export const SERVICE_TRUST_SOURCE_ACCOUNT: PolicyRule = {
   message: 'A role that an AWS service assumes is conditioned on aws:SourceAccount (or aws:SourceArn).',
   explanation: 'Without it, the service may assume the role while acting for another account (the confused deputy). Add `Condition: { StringEquals: { "aws:SourceAccount": "<account>" } }` to the trust policy; suppress for a service that does not send it, with the reason.',
   appliesTo: { kinds: ['resource'], types: ['aws_iam_role'] },
-  check: (r) => {
-    const trust = serviceTrustStatements(r.config.assume_role_policy);
+  check: (r, context) => {
+    const reading = trustPolicyOf(r, context);
+    const trust = reading ? serviceTrustStatements(reading) : [];
     if (trust.length === 0) return NOT_APPLICABLE;
     const open = trust.filter((t) => !t.conditionKeys.includes('aws:sourceaccount') && !t.conditionKeys.includes('aws:sourcearn'));
     return open.length ? nonCompliant(`aws_iam_role at ${r.path} lets ${open.flatMap((t) => t.services).join(', ')} assume it for any account.`) : COMPLIANT;
   },
 };
 
-export const IAM_RULES: readonly PolicyRule[] = [NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE, NO_AWS_MANAGED_POLICY, KMS_VIA_SERVICE, NO_STAR_RESOURCE, SERVICE_TRUST_SOURCE_ACCOUNT];
+/** CM-IAM-7: the guardrails can read every IAM policy. */
+export const READABLE_POLICY: PolicyRule = {
+  id: 'CM-IAM-7',
+  level: 'error',
+  message: 'Every IAM policy is one the guardrails can read.',
+  explanation: 'The IAM rules judge what a policy grants; a policy they cannot read (the value of `file()` or a variable, an action given by a reference, a `%{ … }` directive) is proven nothing and would pass them whatever it grants. Build the policy as JSON with references only inside its strings (`JSON.stringify` in the construct), with `Fn.jsonencode` of an object, or as an `aws_iam_policy_document` in the same stack; or suppress for this resource with the reason.',
+  appliesTo: IAM,
+  check: (r) => {
+    const policies = policiesOf(r);
+    if (policies.length === 0) return NOT_APPLICABLE;
+    const unreadable = unreadablePolicies(r);
+    return unreadable.length ? nonCompliant(unreadable.map((u) => `${r.type} at ${r.path}: ${u.attribute} cannot be read: ${u.reason}.`).join(' ')) : COMPLIANT;
+  },
+};
+
+export const IAM_RULES: readonly PolicyRule[] = [NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE, NO_AWS_MANAGED_POLICY, KMS_VIA_SERVICE, NO_STAR_RESOURCE, SERVICE_TRUST_SOURCE_ACCOUNT, READABLE_POLICY];

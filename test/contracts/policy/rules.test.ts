@@ -3,7 +3,7 @@ import { MESH_RULES } from '../../../contracts/policy/pack';
 import { POLICY_RULE_IDS } from '../../../contracts/policy/rule-ids';
 import type { PolicyResource, PolicyRule } from '../../../contracts/policy/rule';
 import { CONSUMER_HAS_GROUP_ACL, ACL_PRINCIPAL_NAMED, NO_WILDCARD_ACL } from '../../../contracts/policy/rules/acl-rules';
-import { KMS_VIA_SERVICE, NO_AWS_MANAGED_POLICY, NO_STAR_RESOURCE, NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE, SERVICE_TRUST_SOURCE_ACCOUNT } from '../../../contracts/policy/rules/iam-rules';
+import { KMS_VIA_SERVICE, NO_AWS_MANAGED_POLICY, NO_STAR_RESOURCE, NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE, READABLE_POLICY, SERVICE_TRUST_SOURCE_ACCOUNT } from '../../../contracts/policy/rules/iam-rules';
 import { ALARM_TARGET_KEY } from '../../../contracts/policy/rules/alarm-rules';
 import { PROD_PREVENT_DESTROY } from '../../../contracts/policy/rules/lifecycle-rules';
 import { LOG_GROUP_ENCRYPTED, LOG_GROUP_RETENTION } from '../../../contracts/policy/rules/log-rules';
@@ -256,6 +256,85 @@ describe('CM-IAM-3 to CM-IAM-6: the old form of the migration function\'s IAM is
     expect(SERVICE_TRUST_SOURCE_ACCOUNT.check(role(), ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('lets lambda.amazonaws.com assume it for any account') });
     expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, role({ StringEquals: { 'aws:SourceAccount': '123456789012' } }))).toBe('COMPLIANT');
     expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, element('aws_iam_role', { name: 'r', assume_role_policy: policyDoc([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }]) }))).toBe('NOT_APPLICABLE');
+  });
+});
+
+/**
+ * A policy as synthesis writes it: JSON.stringify of the statements, with each «expression» becoming the reference
+ * `${expression}` afterwards, unescaped — as cdktf resolves a token inside a JSON string (its quotes stay raw).
+ */
+const synthesized = (statements: unknown[]) => policyDoc(statements).replace(/«(.*?)»/g, (_m, e: string) => `\${${e.replace(/\\"/g, '"')}}`);
+
+describe('the IAM rules judge policies that embed Terraform references (a reference is one resource, never a wildcard)', () => {
+  const policy = (statements: unknown[]) => element('aws_iam_role_policy', { name: 'least-privilege', role: '${aws_iam_role.r.id}', policy: synthesized(statements) });
+  const secret = '«data.terraform_remote_state.Identities.outputs.scram_secret_arns["ledger-sink"]»';
+  const key = '«data.terraform_remote_state.Platform.outputs.kms_key_arn»';
+  const via = { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } };
+  const encoded = (statement: string) => element('aws_iam_policy', { name: 'p', policy: `\${jsonencode({"Version" = "2012-10-17", "Statement" = [${statement}]})}` });
+
+  it('CM-IAM-1 holds for exact actions on references, and fails if an action has a wildcard (JSON or jsonencode)', () => {
+    expect(verdict(NO_WILDCARD_ACTION, policy([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret] }]))).toBe('COMPLIANT');
+    expect(verdict(NO_WILDCARD_ACTION, policy([{ Effect: 'Allow', Action: ['s3:Get*'], Resource: ['«aws_s3_bucket.b.arn»/*'] }]))).toBe('NON_COMPLIANT');
+    expect(verdict(NO_WILDCARD_ACTION, encoded('{"Effect" = "Allow", "Action" = "kafka-cluster:*", "Resource" = aws_msk_cluster.c.arn}'))).toBe('NON_COMPLIANT');
+    expect(verdict(NO_WILDCARD_ACTION, encoded('{"Effect" = "Allow", "Action" = ["kafka-cluster:Connect"], "Resource" = aws_msk_cluster.c.arn}'))).toBe('COMPLIANT');
+    expect(verdict(NO_WILDCARD_ACTION, policy([{ Effect: 'Allow', Action: ['s3:GetObjec?'], Resource: ['«aws_s3_bucket.b.arn»/x'] }]))).toBe('NON_COMPLIANT');
+  });
+
+  it('CM-IAM-2 holds for a secret given by reference, and fails if the wildcard is outside the reference', () => {
+    expect(verdict(NO_WILDCARD_SECRET_RESOURCE, policy([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret, '«aws_secretsmanager_secret.login.arn»'] }]))).toBe('COMPLIANT');
+    expect(NO_WILDCARD_SECRET_RESOURCE.check(policy([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:«data.aws_region.r.name»:1:secret:*'] }]), ctx))
+      .toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('arn:aws:secretsmanager:${data.aws_region.r.name}:1:secret:*') });
+    expect(verdict(NO_WILDCARD_SECRET_RESOURCE, policy([{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key, '*'], Condition: via }]))).toBe('NON_COMPLIANT');
+  });
+
+  it('CM-IAM-3 holds for a customer policy attached by reference, and fails for an AWS managed one', () => {
+    const attach = (arn: string) => element('aws_iam_role_policy_attachment', { role: '${aws_iam_role.r.name}', policy_arn: arn });
+    expect(verdict(NO_AWS_MANAGED_POLICY, attach('${aws_iam_policy.kafka-admin.arn}'))).toBe('COMPLIANT');
+    expect(verdict(NO_AWS_MANAGED_POLICY, attach('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'))).toBe('NON_COMPLIANT');
+  });
+
+  it('CM-IAM-4 fails if a key given by reference may be used directly, and holds through Secrets Manager', () => {
+    expect(KMS_VIA_SERVICE.check(policy([{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] }]), ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('kms:Decrypt without a kms:ViaService condition') });
+    expect(verdict(KMS_VIA_SERVICE, policy([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [key], Condition: via }]))).toBe('COMPLIANT');
+    expect(verdict(KMS_VIA_SERVICE, encoded(`{"Effect" = "Allow", "Action" = ["kms:Decrypt"], "Resource" = data.terraform_remote_state.Platform.outputs.kms_key_arn}`))).toBe('NON_COMPLIANT');
+  });
+
+  it('CM-IAM-5 holds for a log group given by reference, and fails if the same actions get "*"', () => {
+    expect(verdict(NO_STAR_RESOURCE, policy([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: ['«aws_cloudwatch_log_group.Logs.arn»:log-stream:*'] }]))).toBe('COMPLIANT');
+    expect(NO_STAR_RESOURCE.check(policy([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret] }, { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: ['*'] }]), ctx))
+      .toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('logs:CreateLogStream, logs:PutLogEvents on "*"') });
+  });
+
+  it("CM-IAM-6 judges a trust policy with references, and one given as a policy document's JSON", () => {
+    const trust = (condition?: unknown) => element('aws_iam_role', { name: 'r', assume_role_policy: synthesized([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }]) });
+    expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, trust({ StringEquals: { 'aws:SourceAccount': '«data.aws_caller_identity.me.account_id»' } }))).toBe('COMPLIANT');
+    expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, trust({ ArnLike: { 'aws:SourceArn': '«aws_lambda_function.f.arn»' } }))).toBe('COMPLIANT');
+    expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, trust())).toBe('NON_COMPLIANT');
+    const doc = (condition: unknown[]): PolicyResource => ({ ...element('aws_iam_policy_document', { statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }], condition }] }, 'data'), address: 'data.aws_iam_policy_document.trust' });
+    const role = element('aws_iam_role', { name: 'r', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' });
+    const withDoc = (d: PolicyResource) => ({ ...ctx, resources: [d, role] });
+    expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, role, withDoc(doc([])))).toBe('NON_COMPLIANT');
+    expect(verdict(SERVICE_TRUST_SOURCE_ACCOUNT, role, withDoc(doc([{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] }])))).toBe('COMPLIANT');
+  });
+
+  it('CM-IAM-7 holds for every form the rules can read, and fails if a policy cannot be read, saying why', () => {
+    expect(verdict(READABLE_POLICY, policy([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret] }]))).toBe('COMPLIANT');
+    expect(verdict(READABLE_POLICY, encoded('{"Effect" = "Allow", "Action" = ["sns:Publish"], "Resource" = aws_sns_topic.t.arn}'))).toBe('COMPLIANT');
+    expect(verdict(READABLE_POLICY, element('aws_iam_policy', { name: 'p', policy: '${data.aws_iam_policy_document.x.json}' }))).toBe('COMPLIANT');
+    expect(READABLE_POLICY.check(element('aws_iam_policy', { name: 'p', policy: '${file("policy.json")}' }), ctx))
+      .toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('policy cannot be read: it is the value of ${file("policy.json")}') });
+    expect(verdict(READABLE_POLICY, policy([{ Effect: 'Allow', Action: '«var.action»', Resource: [secret] }]))).toBe('NON_COMPLIANT');
+    const role = element('aws_iam_role', { name: 'r', assume_role_policy: '${var.trust}', inline_policy: [{ name: 'i', policy: synthesized([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '«aws_s3_bucket.b.arn»/x' }]) }] });
+    expect(READABLE_POLICY.check(role, ctx)).toEqual({ verdict: 'NON_COMPLIANT', detail: expect.stringContaining('assume_role_policy cannot be read') });
+    expect(verdict(READABLE_POLICY, element('aws_iam_policy_document', { statement: [{ actions: '${var.actions}', resources: ['*'] }] }, 'data'))).toBe('NON_COMPLIANT');
+  });
+
+  it('sees every grant of a policy that mixes references and literals: one wide statement among scoped ones is found', () => {
+    const mixed = policy([
+      { Sid: 'ReadOwnSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret] },
+      { Sid: 'Everything', Effect: 'Allow', Action: ['secretsmanager:*'], Resource: ['*'] },
+    ]);
+    expect(evaluatePolicy([NO_WILDCARD_ACTION, NO_WILDCARD_SECRET_RESOURCE, NO_STAR_RESOURCE, READABLE_POLICY], { ...ctx, resources: [mixed] }).map((f) => f.rule)).toEqual(['CM-IAM-1', 'CM-IAM-2', 'CM-IAM-5']);
   });
 });
 

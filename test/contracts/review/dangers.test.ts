@@ -1,6 +1,6 @@
 import { findDangers } from '../../../contracts/review/dangers';
 import { diffResources } from '../../../contracts/review/resource-diff';
-import { EMPTY_MANIFEST, stackFromTerraform, type SynthOutput } from '../../../contracts/review/synth-output';
+import { EMPTY_MANIFEST, EMPTY_OUTPUT, stackFromTerraform, type SynthOutput } from '../../../contracts/review/synth-output';
 
 const policy = (statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const output = (stack: string, resources: Record<string, Record<string, unknown>>): SynthOutput => ({
@@ -17,7 +17,53 @@ describe('IAM grants', () => {
   it('fails if a policy widens: the new action is named', () => {
     const d = dangersOf(output('platform-prod', role(['secretsmanager:GetSecretValue'])), output('platform-prod', role(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'])));
     expect(d.map((x) => [x.code, x.level])).toEqual([['CM-DANGER-GRANT-WIDENS', 'warning']]);
-    expect(d[0].message).toContain('allows secretsmanager:PutSecretValue on arn:aws:secretsmanager:eu-west-1:1:secret:mesh/sink-AbCdEf');
+    expect(d[0].message).toContain('allows secretsmanager:PutSecretValue on `arn:aws:secretsmanager:eu-west-1:1:secret:mesh/sink-AbCdEf`');
+  });
+});
+
+describe('IAM grants of policies that embed Terraform references (as synthesized)', () => {
+  /** JSON.stringify, then each «expression» becomes `${expression}` with its quotes raw, as cdktf resolves a token. */
+  const synthesized = (statements: unknown[]) => policy(statements).replace(/«(.*?)»/g, (_m, e: string) => `\${${e.replace(/\\"/g, '"')}}`);
+  const secret = '«data.terraform_remote_state.Identities.outputs.scram_secret_arns["ledger-sink"]»';
+  const via = { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } };
+  const exec = (statements: unknown[]) => ({ aws_iam_role_policy: { exec: { name: 'least-privilege', role: '${aws_iam_role.exec.id}', policy: synthesized(statements) } } });
+  const read = { Sid: 'ReadOwnSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [secret] };
+  const decrypt = (condition?: unknown) => ({ Sid: 'Decrypt', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['«data.terraform_remote_state.Platform.outputs.kms_key_arn»'], ...(condition ? { Condition: condition } : {}) });
+
+  it('holds: the same policy with the same references is no danger', () => {
+    expect(dangersOf(output('orders-prod', exec([read, decrypt(via)])), output('orders-prod', exec([read, decrypt(via)])))).toEqual([]);
+  });
+
+  it('fails if another secret is granted by reference: the reference is named', () => {
+    const other = { ...read, Resource: [secret, '«data.terraform_remote_state.Identities.outputs.scram_secret_arns["payments-api"]»'] };
+    const d = dangersOf(output('orders-prod', exec([read, decrypt(via)])), output('orders-prod', exec([other, decrypt(via)])));
+    expect(d.map((x) => [x.code, x.level])).toEqual([['CM-DANGER-GRANT-WIDENS', 'warning']]);
+    expect(d[0].message).toBe('aws_iam_role_policy at aws_iam_role_policy.exec widens: allows secretsmanager:GetSecretValue on `${data.terraform_remote_state.Identities.outputs.scram_secret_arns["payments-api"]}`');
+  });
+
+  it('fails if a grant loses its condition (a key usable directly, not only through Secrets Manager)', () => {
+    const d = dangersOf(output('orders-prod', exec([read, decrypt(via)])), output('orders-prod', exec([read, decrypt()])));
+    expect(d.map((x) => x.code)).toEqual(['CM-DANGER-GRANT-WIDENS']);
+    expect(d[0].message).toContain('allows kms:Decrypt on `${data.terraform_remote_state.Platform.outputs.kms_key_arn}` without its condition on kms:ViaService');
+  });
+
+  it("fails if a role's trust policy lets another principal assume it", () => {
+    const role = (services: string[]) => ({ aws_iam_role: { exec: { name: 'exec', assume_role_policy: synthesized([{ Effect: 'Allow', Principal: { Service: services }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '«data.aws_caller_identity.me.account_id»' } } }]) } } });
+    const d = dangersOf(output('orders-prod', role(['ecs-tasks.amazonaws.com'])), output('orders-prod', role(['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com'])));
+    expect(d.map((x) => x.message)).toEqual(['aws_iam_role at aws_iam_role.exec widens: allows sts:AssumeRole by `Service lambda.amazonaws.com` if aws:SourceAccount']);
+  });
+
+  it('fails if a policy becomes one the review cannot read', () => {
+    const d = dangersOf(output('orders-prod', exec([read])), output('orders-prod', { aws_iam_role_policy: { exec: { name: 'least-privilege', role: 'r', policy: '${file("exec.json")}' } } }));
+    expect(d.map((x) => x.code)).toEqual(['CM-DANGER-GRANT-WIDENS']);
+    expect(d[0].message).toMatch(/has a policy the review cannot read \(policy: it is the value of \$\{file\("exec.json"\)\}.*\): check what it grants by hand/);
+  });
+
+  it('describes a new policy in full, and briefly (its actions, a count of resources) for a long list', () => {
+    const [d] = dangersOf(EMPTY_OUTPUT, output('orders-prod', exec([read, decrypt(via)])));
+    expect(d).toMatchObject({ code: 'CM-DANGER-GRANT-WIDENS', created: true });
+    expect(d.message).toBe('new aws_iam_role_policy at aws_iam_role_policy.exec allows kms:Decrypt on `${data.terraform_remote_state.Platform.outputs.kms_key_arn}` if kms:ViaService; secretsmanager:GetSecretValue on `${data.terraform_remote_state.Identities.outputs.scram_secret_arns["ledger-sink"]}`');
+    expect(d.brief).toBe('new aws_iam_role_policy at aws_iam_role_policy.exec allows kms:Decrypt, secretsmanager:GetSecretValue on 2 resources');
   });
 });
 
@@ -65,7 +111,7 @@ describe('IAM policy documents (data sources)', () => {
     expect(changes.map((c) => [c.kind, c.address, c.action])).toEqual([['data', 'data.aws_iam_policy_document.sink', 'update']]);
     const d = findDangers(changes, EMPTY_MANIFEST, EMPTY_MANIFEST);
     expect(d.map((x) => x.code)).toEqual(['CM-DANGER-GRANT-WIDENS']);
-    expect(d[0].message).toContain('allows kafka-cluster:WriteData on arn:aws:kafka:eu-west-1:1:topic/mesh/*/payments.payment-events.v1');
+    expect(d[0].message).toContain('allows kafka-cluster:WriteData on `arn:aws:kafka:eu-west-1:1:topic/mesh/*/payments.payment-events.v1`');
   });
 });
 

@@ -91,6 +91,11 @@ describe('the review is one page', () => {
     // The new product's ACLs are its ACL matrix: one line in the danger list.
     expect(r.markdown).toMatch(/CM-DANGER-GRANT-WIDENS: the new product logistics\/parcel-scans@v1 grants 14 ACLs in each \(its ACL matrix below\)/);
     expect(r.markdown).not.toMatch(/User:depot-scanner gains/);
+    // The new domain's migration function is there for the new product's sink: its role and policy are the product's
+    // IAM grants, in full, references named (the master secret, its own login secret).
+    expect(r.markdown).toMatch(/the new product logistics\/parcel-scans@v1 grants 14 ACLs in each \(its ACL matrix below\) and 2 IAM roles and policies in each \(below\)/);
+    expect(r.markdown).toMatch(/<details><summary>IAM grants of the new products \(4\)<\/summary>/);
+    expect(r.markdown).toMatch(/new aws_iam_role_policy at PostgresSinks\/Policy allows [^\n]*secretsmanager:GetSecretValue on `\$\{aws_secretsmanager_secret\.PostgresSinks_Login-logistics__tracking_[0-9A-F]+\.arn\}`, `\$\{data\.terraform_remote_state\.Platform\.outputs\.database_master_secret_arn\}`/);
   });
 
   it('of a schema-only change: only its rows, no empty table, costs in one line', () => {
