@@ -21,7 +21,8 @@
  * Then it runs the codec benchmark (`bench/codec-bench.ts`: encode
  * throughput and payload size on the example products).
  *
- * Options: `--only synth|domain|codec` (one of them; `domain` runs only the full warm-up and (c)), `--sizes 10,100,1000`,
+ * Options: `--only synth|domain|codec|e2e` (one of them; `domain` runs only the full warm-up and (c); `e2e` the data path on
+ * a real broker and PostgreSQL, `bench/e2e-bench.ts`), `--sizes 10,100,1000`,
  * `--repeats 7`, `--profile` (one more run of (a) at the largest N with `node --cpu-prof`, profiles in bench/.work/prof),
  * `--json <file>` (write the results).
  */
@@ -40,7 +41,7 @@ const SKIP = new Set(['node_modules', '.git', 'cdktf.out', 'terraform-state', '.
 
 interface Options {
   /** Which benchmarks: the synth benchmark, the codec benchmark (`bench/codec-bench.ts`), or both. */
-  only?: 'synth' | 'domain' | 'codec';
+  only?: 'synth' | 'domain' | 'codec' | 'e2e';
   sizes: number[];
   repeats: number;
   profile: boolean;
@@ -57,9 +58,9 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--only') {
       const only = argv[++i];
-      if (only !== 'synth' && only !== 'domain' && only !== 'codec') throw new Error(`--only takes synth, domain or codec, not ${only}`);
+      if (only !== 'synth' && only !== 'domain' && only !== 'codec' && only !== 'e2e') throw new Error(`--only takes synth, domain, codec or e2e, not ${only}`);
       o.only = only;
-    } else throw new Error(`unknown option ${a}; options: --only synth|domain|codec --sizes 10,100,1000 --repeats 7 --profile --json <file>`);
+    } else throw new Error(`unknown option ${a}; options: --only synth|domain|codec|e2e --sizes 10,100,1000 --repeats 7 --profile --json <file>`);
   }
   if (!o.sizes.length || o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes must be positive integers');
   if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new Error('--repeats must be a positive integer');
@@ -222,6 +223,7 @@ function summarize(ms: Measurement[]): Row['a'] {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.only === 'e2e') return e2eBench(o);
   if (o.only !== 'codec') await synthBench(o);
   if (o.only !== 'synth' && o.only !== 'domain') codecBench();
 }
@@ -246,6 +248,13 @@ async function domainBench(p: Prepared, repeats: number): Promise<DomainRow> {
   const runs: Measurement[] = [];
   for (let r = 0; r < repeats; r++) runs.push(await synth(p.mesh, env));
   return { n: p.n, domain: p.domain, products: p.domainProducts, stacks: mine.length, c: summarize(runs) };
+}
+
+/** The data path end to end (`bench/e2e-bench.ts`: a real broker and PostgreSQL), in its own process. */
+function e2eBench(o: Options): void {
+  console.log('\nend-to-end benchmark (bench/e2e-bench.ts):\n');
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'e2e-bench.ts'), '--repeats', String(o.repeats)], { cwd: ROOT, env: ENV, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the end-to-end benchmark failed (exit ${r.status})`);
 }
 
 /** The codec benchmark (`bench/codec-bench.ts`, on the example products), in its own process. */

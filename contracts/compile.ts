@@ -33,7 +33,8 @@ export interface CompiledProduct {
   readonly name: string;
   readonly version: number;
   readonly description: string;
-  readonly owner: { readonly team: string; readonly contact: string; readonly principal?: Principal };
+  /** `replay: true` only when the contract opts in (the owner may then write the main topic). */
+  readonly owner: { readonly team: string; readonly contact: string; readonly principal?: Principal; readonly replay?: true };
   readonly producer: { readonly principal: Principal };
   readonly kind: ProductKind;
   readonly key: string;
@@ -94,7 +95,7 @@ export function compileProduct(product: DataProduct, source?: string): { product
     name: s.name,
     version: s.version,
     description: s.description,
-    owner: { team: s.owner.team, contact: s.owner.contact, ...(s.owner.principal ? { principal: s.owner.principal } : {}) },
+    owner: { team: s.owner.team, contact: s.owner.contact, ...(s.owner.principal ? { principal: s.owner.principal } : {}), ...(s.owner.replay === true ? { replay: true as const } : {}) },
     producer: { principal: s.producer.principal },
     kind: s.kind,
     key: s.key,

@@ -26,7 +26,9 @@ import {
   ResourcePatternTypes,
   type Admin,
   type Consumer,
+  type ConsumerRunConfig,
   type IHeaders,
+  type KafkaMessage,
   type Producer,
 } from 'kafkajs';
 
@@ -69,8 +71,8 @@ export interface OutgoingRecord {
   readonly key: Buffer | string | null;
   /** The value; `null` is a tombstone. */
   readonly value: Buffer | string | null;
-  /** Record headers. @default - none */
-  readonly headers?: Readonly<Record<string, Buffer | string>>;
+  /** Record headers (a name may repeat: an array holds each value in order). @default - none */
+  readonly headers?: Readonly<Record<string, Buffer | string | ReadonlyArray<Buffer | string>>>;
   /** A fixed partition. @default - chosen from the key */
   readonly partition?: number;
 }
@@ -103,6 +105,33 @@ export interface ConsumedRecord {
   readonly timestamp: string;
 }
 
+/**
+ * The records of one partition from one fetch, in offset order, for a consumer that works a batch at a
+ * time ({@link KafkaConsumer.runBatches}).
+ */
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** The records, in offset order (never empty). */
+  readonly records: readonly ConsumedRecord[];
+  /** The partition's high watermark when fetched: the offset the next record written will get. */
+  readonly highWatermark: string;
+  /**
+   * Tells the group coordinator that this member is alive (sent only when the heartbeat interval has
+   * passed, so it is cheap to call often). Long work on a batch must call it at least every few seconds,
+   * or the member is dropped from the group. Rejects when the group is rebalancing: give the batch up
+   * without committing (its records come again, to whichever member gets the partition).
+   */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or the partition was taken from this member: give the batch up. */
+  isActive(): boolean;
+  /**
+   * Commits the partition up to `offset` (the next offset to read). Unlike {@link KafkaConsumer.commit}, it
+   * still commits while the consumer is stopping — the in-flight batch's last commit before the member leaves.
+   */
+  commit(offset: string): Promise<void>;
+}
+
 /** An offset to commit: the offset of the NEXT record to read in the partition (Kafka's convention). */
 export interface OffsetToCommit {
   readonly topic: string;
@@ -126,6 +155,17 @@ export interface ConsumerOptions {
    * @default 10000
    */
   readonly sessionTimeoutMs?: number;
+  /**
+   * Milliseconds between heartbeats to the group coordinator (a third of the session timeout or less).
+   * @default 3000
+   */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * The most bytes one fetch returns per partition (the Java client's `max.partition.fetch.bytes`):
+   * it bounds a batch of {@link KafkaConsumer.runBatches}, and so the memory a batch holds.
+   * @default 1048576
+   */
+  readonly maxBytesPerPartition?: number;
 }
 
 /**
@@ -139,6 +179,13 @@ export interface KafkaConsumer {
    * are assigned); rejects if it cannot join (e.g. the principal may not read the group).
    */
   run(handler: (record: ConsumedRecord) => Promise<void>): Promise<void>;
+  /**
+   * Like {@link run}, but `handler` gets each partition's fetched records as one batch (one partition
+   * at a time, in offset order). When the handler resolves, the next fetch of the partition starts after
+   * the batch; nothing is committed until {@link commit}. If the handler rejects with a broker error
+   * (e.g. from `heartbeat()` during a rebalance) the consumer rejoins the group and the records come again.
+   */
+  runBatches(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void>;
   /** Commits offsets (each the next offset to read) for the group. */
   commit(offsets: readonly OffsetToCommit[]): Promise<void>;
   /**
@@ -231,6 +278,11 @@ export interface KafkaAdmin {
   deleteAcls(acls: readonly AclBinding[]): Promise<void>;
   /** The group's committed offsets for a topic (`-1` where none is committed). */
   committedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  /**
+   * Each partition's earliest offset (`low`) and the offset the next record will get (`high`, the high
+   * watermark). Needs Describe on the topic.
+   */
+  topicOffsets(topic: string): Promise<Array<{ partition: number; low: string; high: string }>>;
   /** The cluster id and its brokers. */
   describeCluster(): Promise<{ clusterId: string; brokers: Array<{ nodeId: number; host: string; port: number }> }>;
 }
@@ -357,6 +409,10 @@ function headersOf(h: IHeaders | undefined): Record<string, Buffer> {
     if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first : Buffer.from(first);
   }
   return out;
+}
+
+function recordOf(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: headersOf(message.headers), timestamp: message.timestamp };
 }
 
 /**
@@ -490,6 +546,10 @@ function adminOf(admin: Admin): KafkaAdmin {
         const r = await admin.fetchOffsets({ groupId, topics: [topic] });
         return (r.find((t) => t.topic === topic)?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
       }),
+    topicOffsets: (topic) =>
+      guarded(`read the offsets of topic ${topic}`, async () =>
+        (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: p.low, high: p.high })).sort((a, b) => a.partition - b.partition),
+      ),
     describeCluster: () => guarded('describe the cluster', () => admin.describeCluster()),
   };
   return self;
@@ -545,7 +605,7 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
               messages: records.map((m) => ({
                 key: m.key,
                 value: m.value,
-                ...(m.headers ? { headers: { ...m.headers } } : {}),
+                ...(m.headers ? { headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v])) as IHeaders } : {}),
                 ...(m.partition !== undefined ? { partition: m.partition } : {}),
               })),
             });
@@ -562,6 +622,8 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
         groupId: opts.groupId,
         allowAutoTopicCreation: false,
         sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: opts.heartbeatIntervalMs ?? 3_000,
+        maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
         // The Java client's fetch.max.wait.ms: how long a fetch waits for records (and so how long stop() can take).
         maxWaitTimeInMs: 500,
         // A crash surfaces through `stopped` instead of a silent restart loop: the caller decides.
@@ -573,39 +635,53 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
       const stopped = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
       stopped.catch(() => undefined); // observed by whoever awaits it
       let stopping = false;
+      const start = async (how: Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'>) => {
+        await guarded(`subscribe group ${opts.groupId}`, () => consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true }));
+        const joined = new Promise<void>((resolve, reject) => {
+          const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+            offJoin();
+            resolve();
+          });
+          consumer.on(consumer.events.CRASH, (e) => {
+            const err = wrap(e.payload.error, `consumer of group ${opts.groupId}`, coordinatorRefusals.get(opts.groupId));
+            reject(err);
+            settle.reject(err);
+          });
+        });
+        joined.catch(() => undefined);
+        await guarded(`start consumer of group ${opts.groupId}`, () => consumer.run({ autoCommit: false, ...how }));
+        await joined;
+      };
       return {
         stopped,
         async run(handler) {
-          await guarded(`subscribe group ${opts.groupId}`, () => consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true }));
-          const joined = new Promise<void>((resolve, reject) => {
-            const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
-              offJoin();
-              resolve();
-            });
-            consumer.on(consumer.events.CRASH, (e) => {
-              const err = wrap(e.payload.error, `consumer of group ${opts.groupId}`, coordinatorRefusals.get(opts.groupId));
-              reject(err);
-              settle.reject(err);
-            });
+          await start({
+            eachMessage: async ({ topic, partition, message }) => {
+              await handler(recordOf(topic, partition, message));
+            },
           });
-          joined.catch(() => undefined);
-          await guarded(`start consumer of group ${opts.groupId}`, () =>
-            consumer.run({
-              autoCommit: false,
-              eachMessage: async ({ topic, partition, message }) => {
-                await handler({
-                  topic,
-                  partition,
-                  offset: message.offset,
-                  key: message.key,
-                  value: message.value,
-                  headers: headersOf(message.headers),
-                  timestamp: message.timestamp,
-                });
-              },
-            }),
-          );
-          await joined;
+        },
+        async runBatches(handler) {
+          await start({
+            eachBatchAutoResolve: false,
+            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
+              if (!batch.messages.length) return;
+              await handler({
+                topic: batch.topic,
+                partition: batch.partition,
+                records: batch.messages.map((m) => recordOf(batch.topic, batch.partition, m)),
+                highWatermark: batch.highWatermark,
+                heartbeat: () => guarded(`heartbeat of group ${opts.groupId}`, heartbeat),
+                isActive: () => isRunning() && !isStale(),
+                commit: (offset) =>
+                  guarded(`commit offsets of group ${opts.groupId}`, () =>
+                    commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] }),
+                  ),
+              });
+              // The next fetch of the partition starts after the batch (nothing is committed here).
+              if (isRunning() && !isStale()) resolveOffset(batch.lastOffset());
+            },
+          });
         },
         commit: (offsets) =>
           guarded(`commit offsets of group ${opts.groupId}`, () => consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })))),

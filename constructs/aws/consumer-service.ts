@@ -12,6 +12,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { DeploymentPlan } from '../../contracts/derive/deployment';
 import { clusterName, ecsClusterArn, secretArnPattern } from '../../contracts/derive/aws-names';
+import { CONSUMER_STOP_TIMEOUT_SECONDS } from '../../contracts/derive/consumer-shutdown';
 import { kafkaUserName } from '../../contracts/derive/names';
 import type { EnvironmentConfig } from '../../contracts/environment';
 import { MSK_SCRAM_PORT } from './kafka-cluster';
@@ -213,6 +214,9 @@ export class ConsumerService extends Construct {
         image: plan.image,
         essential: true,
         readonlyRootFilesystem: true,
+        // SIGTERM, then this long to finish the in-flight batch, commit and leave the group before SIGKILL
+        // (the runtime stops within CONSUMER_SHUTDOWN_BUDGET_MS; ECS's default would be 30 s).
+        stopTimeout: CONSUMER_STOP_TIMEOUT_SECONDS,
         environment,
         secrets,
         logConfiguration: {

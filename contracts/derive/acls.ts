@@ -5,7 +5,9 @@
  * - each consumer: Read + Describe on the topic, Read on its own group
  *   `<topic>.<consumer>`, Write on the dead-letter topic;
  * - the owner's principal, when given: Read + Describe on the dead-letter topic
- *   and Read on the replay group `<dlq>.replay`.
+ *   and Read on the replay group `<dlq>.replay`; with `owner.replay: true`, also
+ *   Write + Describe on the topic, to re-produce dead letters that pass the
+ *   contract again (`npm run dlq:replay`).
  *
  * Every ACL is Literal, host `*`, Allow, for a principal the contract names.
  */
@@ -53,6 +55,10 @@ export function deriveAcls(product: CompiledProduct): AclPlan[] {
     add(o, 'Topic', dlq, 'Read', 'owner inspects dead letters');
     add(o, 'Topic', dlq, 'Describe', 'owner reads the dead-letter topic\'s metadata');
     add(o, 'Group', product.replayGroup, 'Read', 'owner replays dead letters in the replay group');
+    if (product.owner.replay) {
+      add(o, 'Topic', topic, 'Write', 'owner re-produces replayed dead letters to the topic (owner.replay)');
+      add(o, 'Topic', topic, 'Describe', 'owner reads the topic\'s metadata to replay dead letters (owner.replay)');
+    }
   }
   // Sorted by key (the map's own keys: not rebuilt for every comparison).
   return [...acls.keys()].sort().map((key) => acls.get(key) as AclPlan);

@@ -25,6 +25,13 @@ export interface OwnerSpec {
    * @default - no one can read the dead-letter topic
    */
   readonly principal?: Principal;
+  /**
+   * Let the owner replay dead letters (`npm run dlq:replay`): adds the owner principal's Write and
+   * Describe on the product's main topic, an ACL the review shows like any other. Needs `principal`.
+   * Without it the owner can read and inspect dead letters, but not re-produce them.
+   * @default false
+   */
+  readonly replay?: boolean;
 }
 
 /** The one principal that writes the product. */

@@ -52,6 +52,8 @@ function settings(p: ManifestProduct | undefined): Record<string, string> {
     'owner.team': p.owner.team,
     'owner.contact': p.owner.contact,
     'owner.principal': p.owner.principal ?? '(none)',
+    // Shown only when set: the owner's Write on the topic (its ACLs are in the grants too).
+    ...(p.owner.replay ? { 'owner.replay': 'true (the owner may write the topic to replay dead letters)' } : {}),
     'producer.principal': p.producer.principal,
     kind: p.kind,
     key: p.key,

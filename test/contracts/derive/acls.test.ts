@@ -30,6 +30,27 @@ describe('deriveAcls', () => {
     expect(acls.some((a) => a.resourceName.endsWith('.replay'))).toBe(false);
   });
 
+  it('gives the owner Write and Describe on the topic only when the contract opts in to replay', () => {
+    const t = 'payments.payment-events.v1';
+    const owner = (acls: ReturnType<typeof deriveAcls>) => rows(acls).filter((r) => r.startsWith('User:payments-oncall '));
+    expect(owner(deriveAcls(compiled()))).toEqual([
+      `User:payments-oncall Describe Topic:${t}.dlq`,
+      `User:payments-oncall Read Group:${t}.dlq.replay`,
+      `User:payments-oncall Read Topic:${t}.dlq`,
+    ]);
+    const replay = deriveAcls(compiled({ owner: { team: 't', contact: 'c@example.com', principal: 'User:payments-oncall', replay: true } }));
+    expect(owner(replay)).toEqual([
+      `User:payments-oncall Describe Topic:${t}`,
+      `User:payments-oncall Describe Topic:${t}.dlq`,
+      `User:payments-oncall Read Group:${t}.dlq.replay`,
+      `User:payments-oncall Read Topic:${t}.dlq`,
+      `User:payments-oncall Write Topic:${t}`,
+    ]);
+    expect(replay.find((a) => a.principal === 'User:payments-oncall' && a.operation === 'Write')?.reason).toMatch(/replay/);
+    // Never a Read of the main topic: replay re-produces, it does not consume the product.
+    expect(replay.some((a) => a.principal === 'User:payments-oncall' && a.resourceName === t && a.operation === 'Read')).toBe(false);
+  });
+
   it('gives a producer without consumers only its own grants', () => {
     expect(rows(deriveAcls(compiled({ consumers: [], owner: { team: 't', contact: 'c' } })))).toHaveLength(3);
   });

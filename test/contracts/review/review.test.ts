@@ -33,6 +33,14 @@ describe('review of a change', () => {
     expect(r.markdown).toMatch(/### payments\/chargeback-events@v1 — added/);
   });
 
+  it('shows the grant of owner.replay: the owner\'s Write and Describe on the topic, as any new ACL', () => {
+    const r = review({ payments: { overrides: { owner: { team: 'payments-core', contact: 'payments-core@example.com', principal: 'User:payments-oncall', replay: true } } }, refunds: REFUNDS });
+    expect(summaryOf(r, 'payments-prod')).toEqual(['kafka_acl +2 ~0 ±0 -0']);
+    expect(r.dangers.map((d) => d.code)).toContain('CM-DANGER-GRANT-WIDENS');
+    expect(r.markdown).toMatch(/User:payments-oncall \| Topic `payments\.payment-events\.v1` \| Write \| owner re-produces replayed dead letters/);
+    expect(r.markdown).toMatch(/owner\.replay.*true \(the owner may write the topic/);
+  });
+
   it('retires a product: its topics go, acknowledged with the reason, exit 0', () => {
     const r = review({ payments: PAYMENTS }, [{ id: 'payments/refund-events@v1', reason: 'refunds now travel in payment-events v1', by: 'payments-core' }]);
     expect(r.exitCode).toBe(0);

@@ -148,6 +148,13 @@ describe('contract validation', () => {
     expect(problems[0].fix).toMatch(/User:/);
   });
 
+  it('accepts owner.replay with an owner principal, and refuses it without one or when it is not a boolean', () => {
+    expect(problemsOf({ owner: { team: 't', contact: 'c@example.com', principal: 'User:oncall', replay: true } })).toEqual([]);
+    const [missing] = problemsOf({ owner: { team: 't', contact: 'c@example.com', replay: true } });
+    expect(missing).toMatchObject({ field: 'owner.replay', message: expect.stringMatching(/owner\.principal is not set/), fix: expect.stringMatching(/owner\.principal: 'User:/) });
+    expect(fields({ owner: { team: 't', contact: 'c@example.com', principal: 'User:oncall', replay: 'yes' } })).toEqual(['owner.replay']);
+  });
+
   it('fails if a consumer name is malformed, too long or reserved', () => {
     expect(fields({ consumers: [{ name: 'Ledger', principal: 'User:l' }] })).toEqual(['consumers[0].name']);
     expect(fields({ consumers: [{ name: 'x'.repeat(21), principal: 'User:l' }] })).toEqual(['consumers[0].name']);
