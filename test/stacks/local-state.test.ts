@@ -107,6 +107,15 @@ describe('local Terraform state', () => {
   });
 
   it('keeps terraform-state/ out of git', () => {
-    expect(execFileSync('git', ['check-ignore', '-v', 'terraform-state/payments-dev.tfstate'], { cwd: ROOT, encoding: 'utf8' })).toMatch(/\.gitignore:\d+:terraform-state\//);
+    // git's own matching of the project's .gitignore, in a scratch repository: the test also runs from a copy of the
+    // project that is not a git work tree (CI's second run).
+    const repo = mkdtempSync(join(tmpdir(), 'cm-ignore-'));
+    try {
+      writeFileSync(join(repo, '.gitignore'), readFileSync(join(ROOT, '.gitignore')));
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      expect(execFileSync('git', ['check-ignore', '-v', 'terraform-state/payments-dev.tfstate'], { cwd: repo, encoding: 'utf8' })).toMatch(/\.gitignore:\d+:terraform-state\//);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
