@@ -9,7 +9,8 @@
  *    ratio of each back-to-back pair (goal ≥ 0.8×);
  * 2. bytes per record, protobuf against JSON: value bytes, and bytes in the broker's log
  *    segments with `compression.type` none and zstd (goal: stored protobuf ≤ 0.6× stored JSON uncompressed);
- * 3. the sink: rows/s and the sink process's peak RSS (the bundled program, `node sink.js`; goal ≤ 150 MB),
+ * 3. the sink: rows/s and the sink process's peak RSS (the bundled program, run as the Dockerfile runs it:
+ *    `node --max-semi-space-size=4 sink.js`, scripts/sink-bundle.ts SINK_NODE_FLAGS; goal ≤ 150 MB),
  *    `--repeats` runs, medians;
  * 4. end-to-end latency, produce → row committed, at 1,000 records/s for 60 s (`--latency-seconds`): p50, p99
  *    (goal p99 ≤ 50 ms).
@@ -30,6 +31,7 @@ import { createProducer } from '../runtime/producer';
 import { prepareProduct } from '../runtime/products';
 import { STORABLE, valueArb } from '../test/support/arbitrary';
 import { startPostgres } from '../test/support/postgres';
+import { SINK_NODE_FLAGS } from '../scripts/sink-bundle';
 import { applyTestMesh, bundleFor, fixtureProducts, renamed, type TestMesh, type TestProduct } from '../test/support/runtime-mesh';
 
 const ROOT = resolve(__dirname, '..');
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
       await fill(p);
       const sink = mesh.sinks.find((s) => s.table.product === p.compiled.id)!;
       const table = `"${sink.table.schema.value}"."${sink.table.table.value}"`;
-      const child = spawn(process.execPath, [bundle], { env: envOf(p), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...SINK_NODE_FLAGS, bundle], { env: envOf(p), stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let out = '';
       child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -215,7 +217,7 @@ async function main(): Promise<void> {
       sinkRuns.push({ rowsPerSecond: values.length / seconds, peakRssMb: peak });
     }
     await db.end();
-    console.log(`\n3. the sink (the bundle, node sink.js; ${fmt(o.records)} records already in the topic, from joining the group to the last row; ${o.repeats} runs):`);
+    console.log(`\n3. the sink (the bundle, node ${SINK_NODE_FLAGS.join(" ")} sink.js; ${fmt(o.records)} records already in the topic, from joining the group to the last row; ${o.repeats} runs):`);
     console.log(`   rows/s: median ${fmt(median(sinkRuns.map((s) => s.rowsPerSecond)))} (runs: ${sinkRuns.map((s) => fmt(s.rowsPerSecond)).join(', ')})`);
     console.log(`   peak RSS (VmHWM): median ${fmt(median(sinkRuns.map((s) => s.peakRssMb)), 1)} MB, max ${fmt(Math.max(...sinkRuns.map((s) => s.peakRssMb)), 1)} MB (goal ≤ 150 MB)`);
 

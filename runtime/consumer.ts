@@ -28,7 +28,7 @@ import { backoffDelay, pause, type BackoffOptions } from './backoff';
 import { deadLetterRecord, runtimeIssue, runtimeViolation } from './dead-letters';
 import { clientOf, explainKafkaError, isUnreachable, type KafkaConnection } from './connection';
 import { messageOf, RuntimeError } from './errors';
-import type { ConsumedBatch, ConsumedRecord, KafkaClient, KafkaConsumer, KafkaProducer, OutgoingRecord } from './kafka';
+import type { ConsumedBatch, ConsumedFetch, ConsumedRecord, KafkaClient, KafkaConsumer, KafkaProducer, OutgoingRecord } from './kafka';
 import { consoleLog, type RuntimeLog } from './log';
 import { findConsumer, prepareProduct, type RuntimeProduct } from './products';
 
@@ -138,6 +138,29 @@ export interface BatchControl {
 /** Works one batch of one partition, in offset order. */
 export type BatchWork = (items: readonly DecodedRecord[], control: BatchControl) => Promise<void>;
 
+/** One partition's batch in a fetch, decoded. */
+export interface DecodedBatch {
+  readonly partition: number;
+  /** The records, in offset order (never empty). */
+  readonly items: readonly DecodedRecord[];
+  /** False once the consumer stops or loses the partition. */
+  active(): boolean;
+}
+
+/** What the engine offers the work on all the batches of a fetch (see {@link KafkaConsumer.runFetches}). */
+export interface FetchControl extends Pick<BatchControl, 'topic' | 'heartbeat' | 'wait' | 'deadLetter'> {
+  /** False once the consumer stops: finish the current step, commit, return. */
+  active(): boolean;
+  /**
+   * Commits several partitions in one request, each up to its `nextOffset`; a failure is logged (the records come
+   * again). Waited for only while stopping.
+   */
+  commit(offsets: ReadonlyArray<{ readonly partition: number; readonly nextOffset: string }>): Promise<void>;
+}
+
+/** Works the batches of one fetch (each partition's in offset order). */
+export type FetchWork = (batches: readonly DecodedBatch[], control: FetchControl) => Promise<void>;
+
 /** The offset after a record's. */
 export function nextOffset(record: ConsumedRecord): string {
   return (BigInt(record.offset) + 1n).toString();
@@ -164,7 +187,10 @@ export interface EngineSetup {
   readonly log: RuntimeLog;
   /** What the component is, for messages (e.g. `consumer ledger`). */
   readonly what: string;
-  readonly work: BatchWork;
+  /** Works each partition's batch on its own; or {@link workFetch}. */
+  readonly work?: BatchWork;
+  /** Works all the batches of a fetch together (one transaction and one offset commit per fetch). */
+  readonly workFetch?: FetchWork;
   /** Called once stop() begins (before waiting for the in-flight batch). */
   readonly onStopping?: () => void;
   /** Called after the consumer left the group and the producer closed. */
@@ -176,7 +202,7 @@ export interface EngineSetup {
  * timeout), joins the group, and runs `work` on each fetched batch.
  */
 export async function startContractConsumer(setup: EngineSetup): Promise<RunningConsumer> {
-  const { runtime, consumer: spec, options, log, work } = setup;
+  const { runtime, consumer: spec, options, log, work, workFetch } = setup;
   const { compiled, codec } = runtime;
   const retry = options.retry ?? {};
   const principal = spec.principal;
@@ -213,7 +239,39 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
     items.map(({ record, violation }) => deadLetterRecord(compiled, { key: record.key, value: record.value, headers: record.headers }, violation, { topic: record.topic, partition: record.partition, offset: record.offset }));
 
   let dlqProducer!: KafkaProducer;
-  const onBatch = async (batch: ConsumedBatch) => {
+  /** Sends dead letters, retrying (with `wait`) until the broker has them; false if the consumer stopped first. */
+  const sendDeadLetters = async (items: ReadonlyArray<{ record: ConsumedRecord; violation: ContractViolation }>, wait: (attempt: number) => Promise<boolean>): Promise<boolean> => {
+    if (!items.length) return true;
+    const records = deadLetterRecords(items);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await dlqProducer.send(compiled.deadLetterTopic, records);
+        for (const { record, violation } of items) log.warn(`dead-lettered ${describeDeadLetter(record, violation)}`);
+        return true;
+      } catch (err) {
+        const e = isUnreachable(err) ? err : explainKafkaError(err, principal, `sending to the dead-letter topic ${compiled.deadLetterTopic}`);
+        const partitions = [...new Set(items.map((i) => i.record.partition))].join(', ');
+        log.error(`could not dead-letter ${items.length} record(s) of partition ${partitions} (${messageOf(e)}); retrying, nothing is committed past them`);
+        if (!(await wait(attempt))) return false;
+      }
+    }
+  };
+  /**
+   * Sends a commit at once but waits for it only when stopping: the next batch need not wait for the coordinator.
+   * Requests on one connection are handled in order, so commits (and the final LeaveGroup) keep their order.
+   */
+  const sendCommit = async (commit: () => Promise<void>, what: string, active: () => boolean): Promise<void> => {
+    const sent = commit().catch((err: unknown) => {
+      log.warn(`could not commit ${what} (${messageOf(err)}); its records will be read again`);
+    });
+    if (!active()) await sent;
+  };
+  const decodeAll = (records: readonly ConsumedRecord[]): DecodedRecord[] =>
+    records.map((record) => {
+      const r = codec.decode(record.value);
+      return { record, result: r.ok ? { ok: true, value: r.value as Record<string, unknown> | null, tombstone: r.tombstone === true } : { ok: false, violation: r.violation } };
+    });
+  const batchControl = (batch: ConsumedBatch): BatchControl => {
     const active = () => !stopping && batch.isActive();
     const control: BatchControl = {
       topic: batch.topic,
@@ -221,36 +279,30 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
       active,
       heartbeat: () => batch.heartbeat(),
       wait: (attempt) => pause(backoffDelay(attempt, retry), active, () => batch.heartbeat()),
-      async deadLetter(items) {
-        if (!items.length) return true;
-        const records = deadLetterRecords(items);
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await dlqProducer.send(compiled.deadLetterTopic, records);
-            for (const { record, violation } of items) log.warn(`dead-lettered ${describeDeadLetter(record, violation)}`);
-            return true;
-          } catch (err) {
-            const e = isUnreachable(err) ? err : explainKafkaError(err, principal, `sending to the dead-letter topic ${compiled.deadLetterTopic}`);
-            log.error(`could not dead-letter ${items.length} record(s) of partition ${batch.partition} (${messageOf(e)}); retrying, nothing is committed past them`);
-            if (!(await control.wait(attempt))) return false;
-          }
-        }
-      },
-      async commit(offset) {
-        // Sent at once but not waited for while the consumer runs: the next batch need not wait for the
-        // coordinator. Requests on one connection are handled in order, so commits (and the final LeaveGroup)
-        // keep their order; when stopping, the commit is waited for.
-        const sent = batch.commit(offset).catch((err: unknown) => {
-          log.warn(`could not commit partition ${batch.partition} up to offset ${offset} (${messageOf(err)}); its records will be read again`);
-        });
-        if (!active()) await sent;
-      },
+      deadLetter: (items) => sendDeadLetters(items, control.wait),
+      commit: (offset) => sendCommit(() => batch.commit(offset), `partition ${batch.partition} up to offset ${offset}`, active),
     };
-    const items: DecodedRecord[] = batch.records.map((record) => {
-      const r = codec.decode(record.value);
-      return { record, result: r.ok ? { ok: true, value: r.value as Record<string, unknown> | null, tombstone: r.tombstone === true } : { ok: false, violation: r.violation } };
-    });
-    await work(items, control);
+    return control;
+  };
+  const onBatch = async (batch: ConsumedBatch) => {
+    await (work as BatchWork)(decodeAll(batch.records), batchControl(batch));
+  };
+  const onFetch = async (fetch: ConsumedFetch) => {
+    const active = () => !stopping;
+    const control: FetchControl = {
+      topic: compiled.topic,
+      active,
+      heartbeat: () => fetch.heartbeat(),
+      wait: (attempt) => pause(backoffDelay(attempt, retry), active, () => fetch.heartbeat()),
+      deadLetter: (items) => sendDeadLetters(items, control.wait),
+      commit: (offsets) =>
+        sendCommit(
+          () => fetch.commit(offsets.map((o) => ({ topic: compiled.topic, partition: o.partition, offset: o.nextOffset }))),
+          offsets.map((o) => `partition ${o.partition} up to offset ${o.nextOffset}`).join(', '),
+          active,
+        ),
+    };
+    await (workFetch as FetchWork)(fetch.batches.map((b) => ({ partition: b.partition, items: decodeAll(b.records), active: () => !stopping && b.isActive() })), control);
   };
 
   // Start-up: connect the dead-letter producer and join the group, retrying with backoff while no broker
@@ -269,7 +321,7 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
       consumer = await client.consumer({ groupId: spec.group, topics: [compiled.topic], fromBeginning: true, sessionTimeoutMs: options.sessionTimeoutMs, maxBytesPerPartition: 256 * 1024 });
       dlqProducer = producer;
       joining = consumer;
-      await Promise.race([consumer.runBatches(onBatch), signalledPromise]);
+      await Promise.race([workFetch ? consumer.runFetches(onFetch) : consumer.runBatches(onBatch), signalledPromise]);
       if (signalled) throw new Error('stopped');
       kc = consumer;
       break;

@@ -132,6 +132,29 @@ export interface ConsumedBatch {
   commit(offset: string): Promise<void>;
 }
 
+/**
+ * The batches a consumer that works a fetch at a time ({@link KafkaConsumer.runFetches}) gets together: every
+ * partition's records of one fetch — and of any fetch that arrived while the previous group was worked on — at most
+ * one batch per partition.
+ */
+export interface ConsumedFetch {
+  /** One batch per partition (each in offset order, never empty), in the order the client handed them over. */
+  readonly batches: readonly ConsumedBatch[];
+  /** As {@link ConsumedBatch.heartbeat}. */
+  heartbeat(): Promise<void>;
+  /**
+   * Commits several partitions in one request, each up to its `offset` (the next offset to read). Like
+   * {@link ConsumedBatch.commit}, it still commits while the consumer is stopping.
+   */
+  commit(offsets: readonly OffsetToCommit[]): Promise<void>;
+}
+
+/**
+ * How many partitions' batches of one fetch {@link KafkaConsumer.runFetches} gathers into one group (KafkaJS's
+ * `partitionsConsumedConcurrently`): a fetch with more partitions than this is worked as several groups.
+ */
+export const FETCH_WORKERS = 64;
+
 /** An offset to commit: the offset of the NEXT record to read in the partition (Kafka's convention). */
 export interface OffsetToCommit {
   readonly topic: string;
@@ -186,6 +209,12 @@ export interface KafkaConsumer {
    * (e.g. from `heartbeat()` during a rebalance) the consumer rejoins the group and the records come again.
    */
   runBatches(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void>;
+  /**
+   * Like {@link runBatches}, but `handler` gets the batches of all partitions that one fetch brought together
+   * (one call at a time), so that work such as a database transaction and an offset commit is done once per fetch
+   * instead of once per partition. When the handler resolves, each partition's next fetch starts after its batch.
+   */
+  runFetches(handler: (fetch: ConsumedFetch) => Promise<void>): Promise<void>;
   /** Commits offsets (each the next offset to read) for the group. */
   commit(offsets: readonly OffsetToCommit[]): Promise<void>;
   /**
@@ -635,7 +664,7 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
       const stopped = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
       stopped.catch(() => undefined); // observed by whoever awaits it
       let stopping = false;
-      const start = async (how: Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve'>) => {
+      const start = async (how: Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve' | 'partitionsConsumedConcurrently'>) => {
         await guarded(`subscribe group ${opts.groupId}`, () => consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true }));
         const joined = new Promise<void>((resolve, reject) => {
           const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -679,6 +708,65 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
                   ),
               });
               // The next fetch of the partition starts after the batch (nothing is committed here).
+              if (isRunning() && !isStale()) resolveOffset(batch.lastOffset());
+            },
+          });
+        },
+        async runFetches(handler) {
+          // KafkaJS hands a fetch's batches to its workers one partition each, all in the same turn of the event
+          // loop when there are workers enough; they are gathered here and worked as one group. Batches that arrive
+          // while a group is worked on (another broker's fetch, or a fetch with more partitions than workers) form
+          // the next group: one group at a time, so the handler never runs twice at once.
+          type Waiting = { batch: ConsumedBatch; commitVia: (offsets: readonly OffsetToCommit[]) => Promise<void>; resolve: () => void; reject: (e: unknown) => void };
+          let waiting: Waiting[] = [];
+          let draining = false;
+          const drain = async () => {
+            while (waiting.length) {
+              const group = waiting;
+              waiting = [];
+              try {
+                await handler({
+                  batches: group.map((w) => w.batch),
+                  heartbeat: () => group[0].batch.heartbeat(),
+                  commit: (offsets) => group[0].commitVia(offsets),
+                });
+                for (const w of group) w.resolve();
+              } catch (err) {
+                for (const w of group) w.reject(err);
+              }
+            }
+            draining = false;
+          };
+          await start({
+            eachBatchAutoResolve: false,
+            partitionsConsumedConcurrently: FETCH_WORKERS,
+            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
+              if (!batch.messages.length) return;
+              const consumed: ConsumedBatch = {
+                topic: batch.topic,
+                partition: batch.partition,
+                records: batch.messages.map((m) => recordOf(batch.topic, batch.partition, m)),
+                highWatermark: batch.highWatermark,
+                heartbeat: () => guarded(`heartbeat of group ${opts.groupId}`, heartbeat),
+                isActive: () => isRunning() && !isStale(),
+                commit: (offset) =>
+                  guarded(`commit offsets of group ${opts.groupId}`, () =>
+                    commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] }),
+                  ),
+              };
+              const commitVia = (offsets: readonly OffsetToCommit[]) =>
+                guarded(`commit offsets of group ${opts.groupId}`, () => {
+                  const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+                  for (const o of offsets) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
+                  return commitOffsetsIfNecessary({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+                });
+              await new Promise<void>((resolve, reject) => {
+                waiting.push({ batch: consumed, commitVia, resolve, reject });
+                if (!draining) {
+                  draining = true;
+                  setImmediate(() => void drain());
+                }
+              });
               if (isRunning() && !isStale()) resolveOffset(batch.lastOffset());
             },
           });

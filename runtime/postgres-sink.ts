@@ -3,16 +3,19 @@
  * sink table the contract declares for it (contracts/sql: the table and its
  * migrations, `sinkStatements` for the writes).
  *
- * Per fetched batch (one partition's records):
+ * Per fetch (the batches of every partition one fetch brought):
  * 1. every record is decoded and checked; the ones that fail (and tombstones
  *    on an event topic) are set aside for the dead-letter topic;
  * 2. the valid ones are written in ONE transaction with the derived statements
- *    (upsert: latest offset wins, a tombstone deletes the key's row; append:
- *    one row per record, a redelivered (partition, offset) is ignored). A row
- *    the database refuses for its data (a value PostgreSQL cannot store, a
- *    CHECK) is found with a savepoint per row, left out and dead-lettered;
+ *    in their set-wise form — one statement per run of writes or of
+ *    tombstones, each column passed as an array (upsert: latest offset wins, a
+ *    tombstone deletes the key's row; append: one row per record, a
+ *    redelivered (partition, offset) is ignored). A row the database refuses
+ *    for its data (a value PostgreSQL cannot store, a CHECK) is found by
+ *    writing the records again one by one, each behind a savepoint; it is left
+ *    out and dead-lettered;
  * 3. the set-aside records go to the dead-letter topic;
- * 4. only then are the offsets committed.
+ * 4. only then are the offsets committed, every partition's in one request.
  * A crash anywhere replays the batch, and the statements make a replay leave
  * the table as if the batch had been applied once.
  *
@@ -25,12 +28,12 @@ import { ident, qualified } from '../contracts/sql/identifiers';
 import type { Column } from '../contracts/sql/columns';
 import { planSinks } from '../contracts/sql/sink-plan';
 import { INGESTION_COLUMNS } from '../contracts/sql/sink-tables';
-import { rowParams, tombstoneParams, type SinkStatements } from '../contracts/sql/statements';
+import { planSinkBatch, rowParams, sinkBatchStatements, tombstoneParams, type SinkOperation, type SinkStatement, type SinkStatements } from '../contracts/sql/statements';
 import type { DataProduct } from '../contracts/dsl/data-product';
 import type { ContractViolation } from '../contracts/codec';
 import { backoffDelay, pause } from './backoff';
 import { runtimeIssue, runtimeViolation } from './dead-letters';
-import { nextOffset, startContractConsumer, type BatchWork, type ConsumerRuntimeOptions, type DecodedRecord, type RunningConsumer } from './consumer';
+import { nextOffset, startContractConsumer, type ConsumerRuntimeOptions, type DecodedRecord, type FetchWork, type RunningConsumer } from './consumer';
 import { messageOf, RuntimeError } from './errors';
 import type { ConsumedRecord } from './kafka';
 import { consoleLog } from './log';
@@ -66,6 +69,9 @@ export interface RunningSink extends RunningConsumer {
   readonly table: string;
 }
 
+/** PostgreSQL's "ON CONFLICT DO UPDATE command cannot affect row a second time". */
+const CARDINALITY_VIOLATION = '21000';
+
 /** SQLSTATEs that mean the sink is misconfigured rather than the database unreachable: reported at start-up. */
 const CONFIGURATION_ERRORS: Record<string, string> = {
   '42P01': 'the sink table does not exist: apply the migrations (`npm run mesh:apply` locally; `cdktf deploy` of the domain stack elsewhere)',
@@ -93,6 +99,7 @@ export async function runPostgresSink(product: DataProduct, consumerName: string
   const table = qualified(sink.table.schema.value, sink.table.table.value);
   const withheld = compiled.classification === 'pii' || compiled.classification === 'confidential';
   const statements: SinkStatements = sink.statements;
+  const batchStatements = sinkBatchStatements(sink.table, sink.columns);
   const columns: readonly Column[] = sink.columns;
   const appName = `contract-mesh sink ${consumer.name}`;
 
@@ -139,17 +146,30 @@ export async function runPostgresSink(product: DataProduct, consumerName: string
     return c.query({ name: 'cm_sink_write', text: statements.write.text, values: rowParams(columns, ok.value as Record<string, unknown>, record.partition, record.offset) });
   };
 
-  /** Writes the valid records in one transaction; returns the ones the database refused (none written for them). */
+  /**
+   * Writes the valid records of a fetch in one transaction, with the set-wise statements (one call per run of writes
+   * or of tombstones, see planSinkBatch); returns the ones the database refused (none written for them).
+   */
   const writeBatch = async (valid: readonly DecodedRecord[]): Promise<Array<{ item: DecodedRecord; error: unknown }>> => {
     const c = await connected();
+    const ops: SinkOperation[] = valid.map(({ record, result }) => {
+      const ok = result as Extract<DecodedRecord['result'], { ok: true }>;
+      return ok.tombstone
+        ? { kind: 'tombstone', key: record.key ? record.key.toString('utf8') : null, partition: record.partition, offset: record.offset }
+        : { kind: 'write', value: ok.value as Record<string, unknown>, partition: record.partition, offset: record.offset };
+    });
     await c.query('BEGIN');
     try {
       const refused: Array<{ item: DecodedRecord; error: unknown }> = [];
       try {
-        for (const item of valid) await exec(c, item);
+        for (const step of planSinkBatch(sink.table, columns, ops)) {
+          const statement = step.statement === 'write' ? batchStatements.write : (batchStatements.tombstone as SinkStatement);
+          await c.query({ name: `cm_sink_${step.statement}_many`, text: statement.text, values: step.params });
+        }
       } catch (err) {
-        if (!isRecordRefusal(err)) throw err;
-        // Some row is refused: write again row by row, each behind a savepoint, to find which.
+        // A row refused (or, should two spellings of one key have met in one upsert, "cannot affect row a second
+        // time"): write again record by record, each behind a savepoint, to find which.
+        if (!isRecordRefusal(err) && sqlState(err) !== CARDINALITY_VIOLATION) throw err;
         await c.query('ROLLBACK');
         await c.query('BEGIN');
         for (const item of valid) {
@@ -172,41 +192,47 @@ export async function runPostgresSink(product: DataProduct, consumerName: string
     }
   };
 
-  const work: BatchWork = async (items, control) => {
+  const workFetch: FetchWork = async (batches, control) => {
+    const items = batches.flatMap((b) => b.items);
     const valid = items.filter((i) => i.result.ok);
     let refused: Array<{ item: DecodedRecord; error: unknown }> = [];
     let committedAt = 0;
+    const partitions = batches.map((b) => b.partition).join(', ');
     for (let attempt = 0; ; attempt++) {
-      if (!control.active()) return; // nothing written, nothing committed: the batch comes again
+      if (!control.active()) return; // nothing written, nothing committed: the batches come again
       try {
         refused = await writeBatch(valid);
         committedAt = Date.now();
         break;
       } catch (err) {
         await drop();
-        const delay = `attempt ${attempt + 1}`;
-        log.warn(`PostgreSQL did not take the batch of partition ${control.partition} (${messageOf(err)}${sqlState(err) ? `, SQLSTATE ${sqlState(err)}` : ''}): pausing, nothing committed (${delay})`);
+        log.warn(`PostgreSQL did not take the batch of partition${batches.length > 1 ? 's' : ''} ${partitions} (${messageOf(err)}${sqlState(err) ? `, SQLSTATE ${sqlState(err)}` : ''}): pausing, nothing committed (attempt ${attempt + 1})`);
         if (!(await control.wait(attempt))) return;
       }
     }
-    const refusedSet = new Set(refused.map((r) => r.item));
+    const refusedBy = new Map(refused.map((r) => [r.item, r.error]));
     const dead: Array<{ record: ConsumedRecord; violation: ContractViolation }> = [];
     for (const item of items) {
       if (!item.result.ok) dead.push({ record: item.record, violation: item.result.violation });
-      else if (refusedSet.has(item)) {
-        const error = refused.find((r) => r.item === item)?.error;
+      else if (refusedBy.has(item)) {
+        const error = refusedBy.get(item);
         dead.push({ record: item.record, violation: runtimeViolation(compiled, 'invalid', `the sink table ${table} refused the record`, [runtimeIssue('sink_refused', refusalMessage(error, withheld), refusalMessage(error, true))]) });
       }
     }
-    if (!(await control.deadLetter(dead))) return; // stopping: the rows are idempotent, the batch comes again
-    const last = items[items.length - 1].record;
-    await control.commit(nextOffset(last));
-    options.onCommitted?.({ partition: control.partition, records: items.map((i) => i.record), written: valid.length - refused.length, deadLettered: dead.length, committedAt });
+    if (!(await control.deadLetter(dead))) return; // stopping: the rows are idempotent, the batches come again
+    await control.commit(batches.map((b) => ({ partition: b.partition, nextOffset: nextOffset(b.items[b.items.length - 1].record) })));
+    if (options.onCommitted) {
+      for (const b of batches) {
+        const written = b.items.filter((i) => i.result.ok && !refusedBy.has(i)).length;
+        const deadLettered = b.items.length - b.items.filter((i) => i.result.ok).length + b.items.filter((i) => refusedBy.has(i)).length;
+        options.onCommitted({ partition: b.partition, records: b.items.map((i) => i.record), written, deadLettered, committedAt });
+      }
+    }
   };
 
   let running: RunningConsumer;
   try {
-    running = await startContractConsumer({ runtime, consumer, options, log, what: `sink ${consumer.name}`, work, onStopped: drop });
+    running = await startContractConsumer({ runtime, consumer, options, log, what: `sink ${consumer.name}`, workFetch, onStopped: drop });
   } catch (err) {
     await drop();
     throw err;

@@ -15,6 +15,14 @@ import { readLocks } from '../contracts/lock/lock-store';
 
 const ROOT = resolve(__dirname, '..');
 
+/**
+ * The Node.js flags the sink container runs `sink.js` with (the Dockerfile in docs/runtime.md; the benchmark and the
+ * bundle's tests run it the same way). `--max-semi-space-size=4` caps V8's young generation at 3 × 4 MiB: at the
+ * sink's allocation rate V8 otherwise grows it to its 3 × 16 MiB default, and the process's peak RSS with it
+ * (BENCHMARKS.md: about 150 MB without the flag, 124 MB with it, at the same rows/s).
+ */
+export const SINK_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** Options of {@link buildSinkBundle}. */
 export interface SinkBundleOptions {
   /** The folder to write `sink.js` to (created; its `sink.js` replaced). */
@@ -73,7 +81,7 @@ export function buildSinkBundle(options: SinkBundleOptions): { file: string; byt
       external: ['pg-native'],
       legalComments: 'eof',
       logLevel: 'error',
-      banner: { js: '// contract-mesh Postgres sink (scripts/sink-bundle.ts). Run: node sink.js' },
+      banner: { js: `// contract-mesh Postgres sink (scripts/sink-bundle.ts). Run: node ${SINK_NODE_FLAGS.join(' ')} sink.js` },
     });
     return { file, bytes: statSync(file).size, products: files.length };
   } finally {
@@ -87,7 +95,7 @@ if (require.main === module) {
   const outdir = resolve(i >= 0 ? args[i + 1] ?? '' : join(ROOT, 'dist', 'sink'));
   try {
     const r = buildSinkBundle({ outdir });
-    console.log(`contract-mesh: ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MiB, ${r.products} product file(s)); run it with \`node ${r.file}\`.`);
+    console.log(`contract-mesh: ${r.file} (${(r.bytes / 1024 / 1024).toFixed(1)} MiB, ${r.products} product file(s)); run it with \`node ${SINK_NODE_FLAGS.join(' ')} ${r.file}\`.`);
   } catch (err) {
     console.error(`contract-mesh: the sink bundle could not be built: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;

@@ -2,8 +2,9 @@
  * The Postgres sink on the real broker and PostgreSQL 17, as the sink
  * consumer's principal and its login role: a PostgreSQL outage pauses it
  * without committing; a row the table refuses is dead-lettered while the
- * rest of the batch is written; an entity's tombstone deletes its row; a bad
- * setup fails with an error naming what exists and what to run.
+ * rest of the batch is written; an entity's tombstone deletes its row; the
+ * batches of every partition a fetch brings are written in one transaction;
+ * a bad setup fails with an error naming what exists and what to run.
  */
 import fc from 'fast-check';
 import type { Client } from 'pg';
@@ -23,13 +24,14 @@ describeBroker('the Postgres sink', (broker) => {
   const outage = renamed(byId('customers/consent-events@v1'), `${tag}a`);
   const refused = renamed(byId('payments/payment-events@v1'), `${tag}b`);
   const entity = renamed(byId('orders/order-state@v1'), `${tag}c`);
+  const grouped = renamed(byId('payments/payment-events@v1'), `${tag}d`);
   let pg: PgServer;
   let mesh: TestMesh;
   let db: Client;
 
   beforeAll(async () => {
     pg = await startPostgres();
-    mesh = await applyTestMesh(broker(), pg, [outage, refused, entity]);
+    mesh = await applyTestMesh(broker(), pg, [outage, refused, entity, grouped]);
     db = await pg.admin(mesh.database);
   });
   afterAll(async () => {
@@ -122,6 +124,24 @@ describeBroker('the Postgres sink', (broker) => {
       expect(rows).toHaveLength(1);
       expect(String(rows[0].record[key])).toBe(String(a[key]).toLowerCase());
       expect(rows[0].record.updatedAt).toBe(new Date(newer.updatedAt as string).toISOString());
+    } finally {
+      await sink.stop();
+    }
+  });
+
+  it('writes the batches of every partition one fetch brings in one transaction, then commits all their offsets', async () => {
+    const values = valid(grouped, 40, 31);
+    await produce(grouped, values);
+    const sink = await start(grouped);
+    try {
+      await eventually('every record committed', async () => (await committed(grouped)) === 40);
+      const { table } = sinkOf(grouped);
+      // Rows written by one transaction share its id (xmin).
+      const { rows } = await db.query(`SELECT xmin::text AS tx, count(*)::int AS n, count(DISTINCT _source_partition)::int AS partitions FROM "${table.schema.value}"."${table.table.value}" GROUP BY 1`);
+      const all = await db.query(`SELECT count(DISTINCT _source_partition)::int AS partitions FROM "${table.schema.value}"."${table.table.value}"`);
+      expect(rows.reduce((n, r) => n + r.n, 0)).toBe(40);
+      expect(all.rows[0].partitions).toBeGreaterThan(1);
+      expect(Math.max(...rows.map((r) => r.partitions))).toBeGreaterThan(1);
     } finally {
       await sink.stop();
     }

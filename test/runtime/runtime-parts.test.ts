@@ -9,6 +9,9 @@ import { isRecordRefusal, refusalMessage, tlsOfSslMode, clientConfig } from '../
 import { findConsumer, findProduct, findProductByTopic, prepareProduct } from '../../runtime/products';
 import { readSinkEnvironment } from '../../runtime/sink-environment';
 import { fixtureProducts } from '../support/runtime-mesh';
+import { SINK_NODE_FLAGS } from '../../scripts/sink-bundle';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ENV = {
   KAFKA_BOOTSTRAP_SERVERS: 'b-1.mesh:9096,b-2.mesh:9096',
@@ -108,5 +111,15 @@ describe('finding products and consumers', () => {
     expect(() => prepareProduct(a.product, b.lock)).toThrow(/the lock given is the lock of/);
     const moved = { ...a.lock, history: [...a.lock.history.slice(0, -1), { ...a.lock.history[a.lock.history.length - 1], key: 'other' }] };
     expect(() => prepareProduct(a.product, moved)).toThrow(/the contract differs from the last shape in its lock .*run `npm run contracts:lock`/);
+  });
+});
+
+describe('the sink container\'s command', () => {
+  it('is node with the sink\'s flags, in the Dockerfile that docs/runtime.md ships (the benchmark measures the same command)', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'runtime.md'), 'utf8');
+    const cmd = /^CMD (\[.*\])$/m.exec(doc);
+    expect(cmd).not.toBeNull();
+    expect(JSON.parse(cmd![1])).toEqual(['node', ...SINK_NODE_FLAGS, '/app/sink.js']);
+    expect(SINK_NODE_FLAGS).toContain('--max-semi-space-size=4');
   });
 });

@@ -18,6 +18,7 @@ import { createProducer } from '../../runtime/producer';
 import { STORABLE, valueArb } from '../support/arbitrary';
 import { describeBroker } from '../support/broker';
 import { startPostgres, type PgServer } from '../support/postgres';
+import { SINK_NODE_FLAGS } from '../../scripts/sink-bundle';
 import { applyTestMesh, asSinkRow, bundleFor, canonicalJson, eventually, fixtureProducts, newTag, renamed, sinkRows, type TestMesh, type TestProduct } from '../support/runtime-mesh';
 
 interface Run {
@@ -91,7 +92,7 @@ describeBroker('the sink container program (the bundle)', (broker) => {
 
   /** `node sink.js` as the container runs it, with writes refused by Node's permission model. */
   const run = (env: NodeJS.ProcessEnv, args: string[] = []): Run => {
-    const child = spawn(process.execPath, ['--experimental-permission', '--allow-fs-read=*', '--no-warnings', 'sink.js', ...args], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SINK_NODE_FLAGS, '--experimental-permission', '--allow-fs-read=*', '--no-warnings', 'sink.js', ...args], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
