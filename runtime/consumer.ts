@@ -218,7 +218,8 @@ export async function startContractConsumer(setup: EngineSetup): Promise<Running
   const signals = options.stopOnSignals === false ? [] : options.stopOnSignals ?? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[]);
   const onSignal = (signal: NodeJS.Signals) => {
     if (running) {
-      log.info(`${signal}: finishing the in-flight work, committing and leaving group ${spec.group}`);
+      // Ctrl-C reaches npm, tsx and node alike, and each passes it on: say it once.
+      if (!stopping) log.info(`${signal}: finishing the in-flight work, committing and leaving group ${spec.group}`);
       void running.stop();
     } else if (!signalled) {
       signalled = signal;
