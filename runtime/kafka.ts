@@ -27,6 +27,7 @@ import {
   type Admin,
   type Consumer,
   type ConsumerRunConfig,
+  type EachBatchPayload,
   type IHeaders,
   type KafkaMessage,
   type Producer,
@@ -664,6 +665,19 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
       const stopped = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
       stopped.catch(() => undefined); // observed by whoever awaits it
       let stopping = false;
+      /** One partition's fetched batch, as the handlers of runBatches and runFetches get it. */
+      const consumedBatchOf = ({ batch, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): ConsumedBatch => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.messages.map((m) => recordOf(batch.topic, batch.partition, m)),
+        highWatermark: batch.highWatermark,
+        heartbeat: () => guarded(`heartbeat of group ${opts.groupId}`, heartbeat),
+        isActive: () => isRunning() && !isStale(),
+        commit: (offset) =>
+          guarded(`commit offsets of group ${opts.groupId}`, () =>
+            commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] }),
+          ),
+      });
       const start = async (how: Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch' | 'eachBatchAutoResolve' | 'partitionsConsumedConcurrently'>) => {
         await guarded(`subscribe group ${opts.groupId}`, () => consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true }));
         const joined = new Promise<void>((resolve, reject) => {
@@ -693,20 +707,10 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
         async runBatches(handler) {
           await start({
             eachBatchAutoResolve: false,
-            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
+            eachBatch: async (payload) => {
+              const { batch, isRunning, isStale, resolveOffset } = payload;
               if (!batch.messages.length) return;
-              await handler({
-                topic: batch.topic,
-                partition: batch.partition,
-                records: batch.messages.map((m) => recordOf(batch.topic, batch.partition, m)),
-                highWatermark: batch.highWatermark,
-                heartbeat: () => guarded(`heartbeat of group ${opts.groupId}`, heartbeat),
-                isActive: () => isRunning() && !isStale(),
-                commit: (offset) =>
-                  guarded(`commit offsets of group ${opts.groupId}`, () =>
-                    commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] }),
-                  ),
-              });
+              await handler(consumedBatchOf(payload));
               // The next fetch of the partition starts after the batch (nothing is committed here).
               if (isRunning() && !isStale()) resolveOffset(batch.lastOffset());
             },
@@ -740,20 +744,10 @@ export function connectKafka(options: KafkaConnectionOptions): KafkaClient {
           await start({
             eachBatchAutoResolve: false,
             partitionsConsumedConcurrently: FETCH_WORKERS,
-            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
+            eachBatch: async (payload) => {
+              const { batch, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
               if (!batch.messages.length) return;
-              const consumed: ConsumedBatch = {
-                topic: batch.topic,
-                partition: batch.partition,
-                records: batch.messages.map((m) => recordOf(batch.topic, batch.partition, m)),
-                highWatermark: batch.highWatermark,
-                heartbeat: () => guarded(`heartbeat of group ${opts.groupId}`, heartbeat),
-                isActive: () => isRunning() && !isStale(),
-                commit: (offset) =>
-                  guarded(`commit offsets of group ${opts.groupId}`, () =>
-                    commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] }),
-                  ),
-              };
+              const consumed = consumedBatchOf(payload);
               const commitVia = (offsets: readonly OffsetToCommit[]) =>
                 guarded(`commit offsets of group ${opts.groupId}`, () => {
                   const topics = new Map<string, Array<{ partition: number; offset: string }>>();

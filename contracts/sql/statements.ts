@@ -28,13 +28,22 @@ export interface SinkStatements {
   readonly tombstone?: SinkStatement;
 }
 
-/** The statements of a table, for its current columns. */
-export function sinkStatements(table: SinkTable, columns: readonly Column[]): SinkStatements {
+/**
+ * What the one-record and the set-wise statements share: the INSERT's columns and conflict handling, the tombstone's
+ * guard. `source` is the INSERT's row source (after the column list); `tombstone` writes the DELETE from the table's
+ * name, its key column and the guard (`newer(partition, offset)`: the row is older than the record).
+ */
+function statementsOf(
+  table: SinkTable,
+  columns: readonly Column[],
+  source: string,
+  tombstone: (name: string, key: Column, newer: (p: string, o: string) => string) => string,
+): SinkStatements {
   const name = qualified(table.schema.value, table.table.value);
   const { partition, offset, ingestedAt } = INGESTION_COLUMNS;
   const cols = [...columns.map((c) => c.name), partition, offset];
   const params = [...columns.map((c) => c.field), 'partition', 'offset'];
-  const insert = `INSERT INTO ${name} AS t (${cols.map(ident).join(', ')})\nVALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
+  const insert = `INSERT INTO ${name} AS t (${cols.map(ident).join(', ')})\n${source}`;
   if (table.mode === 'append') {
     return { write: { text: `${insert}\nON CONFLICT (${ident(partition)}, ${ident(offset)}) DO NOTHING`, params } };
   }
@@ -47,11 +56,14 @@ export function sinkStatements(table: SinkTable, columns: readonly Column[]): Si
       text: `${insert}\nON CONFLICT (${ident(key.name)}) DO UPDATE SET ${set.join(', ')}\nWHERE ${newer(`EXCLUDED.${ident(partition)}`, `EXCLUDED.${ident(offset)}`)}`,
       params,
     },
-    tombstone: {
-      text: `DELETE FROM ${name} AS t WHERE t.${ident(key.name)} = $1 AND ${newer('$2', '$3')}`,
-      params: [table.key, 'partition', 'offset'],
-    },
+    tombstone: { text: tombstone(name, key, newer), params: [table.key, 'partition', 'offset'] },
   };
+}
+
+/** The statements of a table, for its current columns. */
+export function sinkStatements(table: SinkTable, columns: readonly Column[]): SinkStatements {
+  const values = Array.from({ length: columns.length + 2 }, (_, i) => `$${i + 1}`);
+  return statementsOf(table, columns, `VALUES (${values.join(', ')})`, (name, key, newer) => `DELETE FROM ${name} AS t WHERE t.${ident(key.name)} = $1 AND ${newer('$2', '$3')}`);
 }
 
 /** Converts a record's value for its column: datetimes to UTC ISO (ms), nested values to JSON text, absent to NULL. */
@@ -102,29 +114,14 @@ export function arrayType(columnType: string): string {
 
 /** The set-wise statements of a table, for its current columns. */
 export function sinkBatchStatements(table: SinkTable, columns: readonly Column[]): SinkBatchStatements {
-  const name = qualified(table.schema.value, table.table.value);
-  const { partition, offset, ingestedAt } = INGESTION_COLUMNS;
-  const cols = [...columns.map((c) => c.name), partition, offset];
-  const params = [...columns.map((c) => c.field), 'partition', 'offset'];
   const types = [...columns.map((c) => arrayType(c.type)), 'integer[]', 'bigint[]'];
-  const insert = `INSERT INTO ${name} AS t (${cols.map(ident).join(', ')})\nSELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}`).join(', ')})`;
-  if (table.mode === 'append') {
-    return { write: { text: `${insert}\nON CONFLICT (${ident(partition)}, ${ident(offset)}) DO NOTHING`, params } };
-  }
-  const key = columns.find((c) => c.field === table.key);
-  if (!key) throw new Error(`${table.product}: key ${table.key} has no column`);
-  const newer = (p: string, o: string) => `(t.${ident(partition)} <> ${p} OR t.${ident(offset)} < ${o})`;
-  const set = [...cols.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`), `${ident(ingestedAt)} = now()`];
-  return {
-    write: {
-      text: `${insert}\nON CONFLICT (${ident(key.name)}) DO UPDATE SET ${set.join(', ')}\nWHERE ${newer(`EXCLUDED.${ident(partition)}`, `EXCLUDED.${ident(offset)}`)}`,
-      params,
-    },
-    tombstone: {
-      text: `DELETE FROM ${name} AS t\nUSING unnest($1::${arrayType(key.type)}, $2::integer[], $3::bigint[]) AS d(k, p, o)\nWHERE t.${ident(key.name)} = d.k AND ${newer('d.p', 'd.o')}`,
-      params: [table.key, 'partition', 'offset'],
-    },
-  };
+  return statementsOf(
+    table,
+    columns,
+    `SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}`).join(', ')})`,
+    (name, key, newer) =>
+      `DELETE FROM ${name} AS t\nUSING unnest($1::${arrayType(key.type)}, $2::integer[], $3::bigint[]) AS d(k, p, o)\nWHERE t.${ident(key.name)} = d.k AND ${newer('d.p', 'd.o')}`,
+  );
 }
 
 /** One record for the sink table, as the sink read it. */
