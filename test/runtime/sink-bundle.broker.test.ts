@@ -143,32 +143,47 @@ describeBroker('the sink container program (the bundle)', (broker) => {
     const records = valid(append, 4000, 2);
     const keys = valid(upsert, 200, 3);
     const versions = Array.from({ length: 8 }, (_, i) => valid(upsert, 200, 10 + i).map((v, k) => ({ ...v, [upsert.compiled.key]: keys[k][upsert.compiled.key] })));
-    await produce(append, records);
-    await produce(upsert, versions.flat());
     const appendBefore = (await sinkRows(db, sinkOf(append))).length;
+    const upsertBefore = await committed(upsert);
+    const tableOf = (p: TestProduct) => `"${sinkOf(p).table.schema.value}"."${sinkOf(p).table.table.value}"`;
+    // The first half is written and committed by the first sinks.
+    await produce(append, records.slice(0, 2000));
+    await produce(upsert, versions.slice(0, 4).flat());
     const first = [run(taskEnv(append)), run(taskEnv(upsert))];
-    // Kill each sink while its batch transaction is open (PostgreSQL shows it in pg_stat_activity).
-    const inTransaction = async (p: TestProduct) => {
+    await eventually('the first half committed', async () => (await committed(append)) === appendBefore + 2000 && (await committed(upsert)) === upsertBefore + 800, 60_000);
+    // Then the tables are locked against writes and the second half produced: each sink's next batch transaction
+    // waits on the lock (PostgreSQL shows it in pg_stat_activity), and the sink is killed there, mid-transaction.
+    const waiting = async (p: TestProduct) => {
       const consumer = p.compiled.consumers.find((c) => c.sink)!.name;
-      const { rows } = await db.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL AND query NOT IN ('BEGIN', 'COMMIT', 'ROLLBACK')`, [`contract-mesh sink ${consumer}`]);
+      const { rows } = await db.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND xact_start IS NOT NULL AND wait_event_type = 'Lock'`, [`contract-mesh sink ${consumer}`]);
       return Number(rows[0].n) > 0;
     };
-    await Promise.all([append, upsert].map(async (p, i) => {
-      await eventually(`a batch transaction of ${p.compiled.id}`, () => inTransaction(p), 60_000, 5);
-      first[i].child.kill('SIGKILL');
-    }));
-    expect(await Promise.all(first.map((r) => r.exit))).toEqual([null, null]);
+    const locker = await pg.admin(mesh.database);
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${tableOf(append)}, ${tableOf(upsert)} IN EXCLUSIVE MODE`);
+      await produce(append, records.slice(2000));
+      await produce(upsert, versions.slice(4).flat());
+      await Promise.all([append, upsert].map(async (p, i) => {
+        await eventually(`a batch transaction of ${p.compiled.id} waiting on the lock`, () => waiting(p), 60_000);
+        first[i].child.kill('SIGKILL');
+      }));
+      expect(await Promise.all(first.map((r) => r.exit))).toEqual([null, null]);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
     const partial = (await sinkRows(db, sinkOf(append))).length - appendBefore;
     const second = [run(taskEnv(append)), run(taskEnv(upsert))];
     try {
       await eventually('both sinks joined their groups again', () => second.every((r) => /joined group/.test(r.output())), 60_000);
       await eventually('every append record', async () => (await committed(append)) === appendBefore + 4000, 90_000);
-      await eventually('every upsert record', async () => (await committed(upsert)) === 1600, 90_000);
+      await eventually('every upsert record', async () => (await committed(upsert)) === upsertBefore + 1600, 90_000);
     } finally {
       for (const r of second) r.child.kill('SIGTERM');
     }
     expect(await Promise.all(second.map((r) => r.exit))).toEqual([0, 0]);
-    expect(partial).toBeLessThan(4000); // it was killed mid-stream
+    expect(partial).toBe(2000); // killed mid-stream: the first half written, the second half's transaction lost
 
     const rows = (await sinkRows(db, sinkOf(append))).slice(appendBefore);
     expect(rows).toHaveLength(4000);
@@ -206,7 +221,9 @@ describeBroker('the sink container program (the bundle)', (broker) => {
 
   it('retries with backoff when no broker answers, then exits non-zero saying so', async () => {
     const port = await freePort();
-    const r = run(taskEnv(append, { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}` }), ['--startup-timeout-seconds', '8']);
+    // One attempt is KafkaJS's own connect with its retries (about 6–7 s against a closed port, longer on a busy
+    // machine): 20 s leave room for the sink's own retry after it.
+    const r = run(taskEnv(append, { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}` }), ['--startup-timeout-seconds', '20']);
     const t0 = Date.now();
     expect(await r.exit).toBe(1);
     expect(Date.now() - t0).toBeGreaterThan(3000);
