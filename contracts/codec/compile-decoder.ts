@@ -13,8 +13,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { FieldNumber, Numbering } from '../proto/numbering';
-import { INT32_MAX, INT32_MIN, type ShapeField, type ShapeType } from '../schema/shape';
-import { BAIL } from './compile-encoder';
+import type { ShapeField, ShapeType } from '../schema/shape';
+import { BAIL, is32, wireOf } from './compile-encoder';
 import { isoFromMs, TIMESTAMP_MAX_NANOS, TIMESTAMP_MAX_SECONDS, TIMESTAMP_MIN_SECONDS } from './timestamp';
 
 /** The compiled decoder of one contract. */
@@ -149,20 +149,6 @@ function stamp(end) {
 }
 `;
 
-const is32 = (t: Extract<ShapeType, { kind: 'int' }>) => t.min >= INT32_MIN && t.max <= INT32_MAX;
-
-function wireOf(t: ShapeType): number {
-  switch (t.kind) {
-    case 'int':
-    case 'boolean':
-    case 'enum':
-      return 0;
-    case 'double':
-      return 1;
-    default:
-      return 2;
-  }
-}
 
 interface Gen {
   readonly lines: string[];

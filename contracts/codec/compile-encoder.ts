@@ -134,8 +134,8 @@ function tagBytes(tag: number): string {
   return out.map((b) => `buf[pos++] = ${b};`).join(' ');
 }
 
-/** Wire type of a leaf. */
-function wireOf(t: ShapeType): number {
+/** Wire type of a leaf (the decoder reads what this writes). */
+export function wireOf(t: ShapeType): number {
   switch (t.kind) {
     case 'int':
     case 'boolean':
@@ -148,7 +148,8 @@ function wireOf(t: ShapeType): number {
   }
 }
 
-const is32 = (t: Extract<ShapeType, { kind: 'int' }>) => t.min >= INT32_MIN && t.max <= INT32_MAX;
+/** Whether an int field is carried as int32 (else int64). */
+export const is32 = (t: Extract<ShapeType, { kind: 'int' }>) => t.min >= INT32_MIN && t.max <= INT32_MAX;
 
 interface Gen {
   readonly lines: string[];
